@@ -1,0 +1,39 @@
+# Two commands: `make demo` and `make test`. Each builds .venv from nothing when needed.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export RETAIN_TEST_PG_URL ?= postgresql://127.0.0.1:5432/test
+
+.PHONY: demo test setup lint typecheck pytest pytest-sqlite pytest-postgres clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	@$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/retain demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src
+
+pytest-sqlite: $(STAMP)
+	RETAIN_DATABASE_URL= $(BIN)/pytest -q -p no:cacheprovider
+
+pytest-postgres: $(STAMP)
+	RETAIN_DATABASE_URL=$(RETAIN_TEST_PG_URL) RETAIN_REQUIRE_DB=postgresql $(BIN)/pytest -q -p no:cacheprovider -m "not sqlite_only"
+
+test: lint typecheck pytest-sqlite pytest-postgres
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

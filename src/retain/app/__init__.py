@@ -1,0 +1,1 @@
+"""The Django application: models, migrations, admin and the services facade."""

@@ -1,0 +1,148 @@
+"""One table of Retain's settings: name, default, help.
+
+The table feeds the Django settings, the CLI (`retain settings`) and the docs; a test checks
+that every setting is documented in docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from retain.errors import ConfigurationError
+
+__all__ = ["SETTINGS", "Setting", "database_config", "get", "is_production"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting read from the environment variable of the same name."""
+
+    name: str
+    default: str
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "RETAIN_DATABASE_URL",
+        "sqlite:///retain.sqlite3",
+        "The store: `sqlite:///relative/path.sqlite3`, `sqlite:////absolute/path.sqlite3` or "
+        "`postgresql://user:password@host:5432/dbname`.",
+    ),
+    Setting(
+        "RETAIN_MODE",
+        "local",
+        "`local` (safe defaults for one machine) or `production` (refuses insecure defaults).",
+    ),
+    Setting(
+        "RETAIN_SECRET_KEY",
+        "",
+        "Django secret key. Required in production; a fixed local key is used otherwise.",
+        secret=True,
+    ),
+    Setting(
+        "RETAIN_ALLOWED_HOSTS",
+        "127.0.0.1,localhost",
+        "Comma-separated host names the web app answers to. Required in production.",
+    ),
+    Setting("RETAIN_DEBUG", "", "Set to 1 for Django debug pages (never in production)."),
+    Setting(
+        "RETAIN_SQLITE_TIMEOUT",
+        "20",
+        "Seconds a SQLite writer waits for a lock before failing (busy timeout).",
+    ),
+    Setting("RETAIN_TIME_ZONE", "UTC", "Time zone used to show dates and bucket days."),
+    Setting(
+        "RETAIN_EMAIL_URL",
+        "smtp://127.0.0.1:25",
+        "Outgoing mail server as `smtp://host:port` (alerts, surveys).",
+    ),
+    Setting("RETAIN_DEFAULT_FROM_EMAIL", "retain@localhost", "Sender address of Retain's mail."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+LOCAL_SECRET_KEY = "retain-local-insecure-key-do-not-use-in-production"
+
+
+def get(name: str, env: Mapping[str, str] | None = None) -> str:
+    """The value of setting `name` from `env` (default: the process environment)."""
+    env = os.environ if env is None else env
+    value = env.get(name, "")
+    return value if value != "" else _BY_NAME[name].default
+
+
+def is_production(env: Mapping[str, str] | None = None) -> bool:
+    """True when RETAIN_MODE is `production`; any other value but `local` is an error."""
+    mode = get("RETAIN_MODE", env).strip().lower()
+    if mode not in ("local", "production"):
+        raise ConfigurationError(f"RETAIN_MODE must be 'local' or 'production', not {mode!r}")
+    return mode == "production"
+
+
+def secret_key(env: Mapping[str, str] | None = None) -> str:
+    """The secret key; production without one (or with the local key) is refused."""
+    key = get("RETAIN_SECRET_KEY", env)
+    if is_production(env) and (not key or key == LOCAL_SECRET_KEY or len(key) < 32):
+        raise ConfigurationError(
+            "RETAIN_SECRET_KEY must be set to a random string of at least 32 characters in "
+            "production, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return key or LOCAL_SECRET_KEY
+
+
+def database_config(url: str, base_dir: Path | None = None, timeout: int = 20) -> dict[str, object]:
+    """Django DATABASES['default'] for a `sqlite:///` or `postgresql://` URL."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        return _sqlite_config(url, base_dir or Path.cwd(), timeout)
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return _postgres_config(url)
+    raise ConfigurationError(
+        f"RETAIN_DATABASE_URL {url!r} is not supported: use sqlite:///file.sqlite3 "
+        "or postgresql://user@host:5432/dbname"
+    )
+
+
+def _sqlite_config(url: str, base_dir: Path, timeout: int) -> dict[str, object]:
+    path = url[len("sqlite://") :]
+    if not path.startswith("/") or path == "/":
+        raise ConfigurationError(f"RETAIN_DATABASE_URL {url!r}: expected sqlite:///file.sqlite3")
+    path = path[1:]  # sqlite:///rel -> rel, sqlite:////abs -> /abs
+    name = path if path == ":memory:" else str((base_dir / path).resolve())
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "timeout": timeout,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                f" PRAGMA busy_timeout={timeout * 1000};"
+            ),
+        },
+        "TEST": {"NAME": None},
+    }
+
+
+def _postgres_config(url: str) -> dict[str, object]:
+    parts = urlsplit(url)
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ConfigurationError(f"RETAIN_DATABASE_URL {url!r}: the database name is missing")
+    options = dict(parse_qsl(parts.query))
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "OPTIONS": options,
+        "CONN_MAX_AGE": 60,
+    }
