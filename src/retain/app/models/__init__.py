@@ -1,6 +1,13 @@
 """Retain's data model, one module per domain: re-exported here for Django and callers."""
 
-from retain.app.models.accounts import Account, Contact, LifecycleStage, Note, StageChange
+from retain.app.models.accounts import (
+    Account,
+    Contact,
+    LifecycleStage,
+    Metadata,
+    Note,
+    StageChange,
+)
 from retain.app.models.conversations import (
     Direction,
     Ticket,
@@ -61,6 +68,7 @@ __all__ = [
     "InitiativeAccount",
     "InitiativeGroup",
     "LifecycleStage",
+    "Metadata",
     "MilestoneTemplate",
     "Note",
     "Playbook",

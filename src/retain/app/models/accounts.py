@@ -133,3 +133,16 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class Metadata(models.Model):
+    """Key-value facts about this Retain database (e.g. which demo seed built it)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    value = models.TextField()
+
+    class Meta:
+        db_table = "retain_metadata"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -1,0 +1,25 @@
+"""`retain`: one Typer app; each command module registers its commands on it."""
+
+from __future__ import annotations
+
+import typer
+
+from retain.cli import data, demo, ops
+
+app = typer.Typer(
+    name="retain",
+    help=(
+        "Retain, the open-source customer success platform.\n\n"
+        "The store is chosen by RETAIN_DATABASE_URL (default: ./retain.sqlite3)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+for module in (ops, demo, data):
+    module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
