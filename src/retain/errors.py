@@ -38,7 +38,9 @@ class ImportProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.row}" if self.row else self.file
-        return f"{where}:{self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        return (
+            f"{where}:{self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
 
 
 class ImportFailed(RetainError):

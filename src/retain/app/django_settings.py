@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from retain import settings as rs
+from retain.errors import ConfigurationError
 
 BASE_DIR = Path.cwd()
 PRODUCTION = rs.is_production()
@@ -12,7 +13,7 @@ SECRET_KEY = rs.secret_key()
 DEBUG = (not PRODUCTION) and rs.get("RETAIN_DEBUG") in ("1", "true", "yes")
 ALLOWED_HOSTS = [h.strip() for h in rs.get("RETAIN_ALLOWED_HOSTS").split(",") if h.strip()]
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise rs.ConfigurationError("RETAIN_ALLOWED_HOSTS must name the hosts in production")
+    raise ConfigurationError("RETAIN_ALLOWED_HOSTS must name the hosts in production")
 
 DATABASES = {
     "default": rs.database_config(

@@ -17,9 +17,7 @@ def data_models() -> list[type[models.Model]]:
     pending = list(apps.get_app_config("retain").get_models())
     while pending:
         for model in list(pending):
-            blockers = [
-                m for m in pending if m is not model and _references(m, model)
-            ]
+            blockers = [m for m in pending if m is not model and _references(m, model)]
             if not blockers:
                 ordered.append(model)
                 pending.remove(model)
@@ -46,4 +44,4 @@ def clear_all_data(*, keep_users: bool = False) -> None:
     for model in data_models():
         if model in _KEEP or (keep_users and model is User):
             continue
-        model._base_manager.all()._raw_delete(model._base_manager.db)  # type: ignore[attr-defined]
+        model._base_manager.all()._raw_delete(model._base_manager.db)

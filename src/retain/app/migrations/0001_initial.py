@@ -9,712 +9,1712 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Feature',
+            name="Feature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_name', models.CharField(max_length=200, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('is_key_feature', models.BooleanField(default=False)),
-                ('is_key_action', models.BooleanField(default=False)),
-                ('plans', models.CharField(blank=True, help_text='Comma-separated plans that include it; empty: all.', max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_name", models.CharField(max_length=200, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("is_key_feature", models.BooleanField(default=False)),
+                ("is_key_action", models.BooleanField(default=False)),
+                (
+                    "plans",
+                    models.CharField(
+                        blank=True,
+                        help_text="Comma-separated plans that include it; empty: all.",
+                        max_length=300,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_feature',
-                'ordering': ['event_name'],
+                "db_table": "retain_feature",
+                "ordering": ["event_name"],
             },
         ),
         migrations.CreateModel(
-            name='LifecycleStage',
+            name="LifecycleStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'db_table': 'retain_lifecycle_stage',
-                'ordering': ['position', 'key'],
+                "db_table": "retain_lifecycle_stage",
+                "ordering": ["position", "key"],
             },
         ),
         migrations.CreateModel(
-            name='Metadata',
+            name="Metadata",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True)),
-                ('value', models.TextField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, unique=True)),
+                ("value", models.TextField()),
             ],
             options={
-                'db_table': 'retain_metadata',
+                "db_table": "retain_metadata",
             },
         ),
         migrations.CreateModel(
-            name='MilestoneTemplate',
+            name="MilestoneTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('target_days', models.PositiveIntegerField()),
-                ('is_go_live', models.BooleanField(default=False, help_text='Marks time to initial launch.')),
-                ('is_first_value', models.BooleanField(default=False, help_text='Marks time to first value.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("target_days", models.PositiveIntegerField()),
+                (
+                    "is_go_live",
+                    models.BooleanField(default=False, help_text="Marks time to initial launch."),
+                ),
+                (
+                    "is_first_value",
+                    models.BooleanField(default=False, help_text="Marks time to first value."),
+                ),
             ],
             options={
-                'db_table': 'retain_milestone_template',
-                'ordering': ['position', 'key'],
+                "db_table": "retain_milestone_template",
+                "ordering": ["position", "key"],
             },
         ),
         migrations.CreateModel(
-            name='Playbook',
+            name="Playbook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('trigger', models.JSONField(default=dict)),
-                ('actions', models.JSONField(default=list)),
-                ('cooldown_days', models.PositiveIntegerField(default=30)),
-                ('enabled', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("trigger", models.JSONField(default=dict)),
+                ("actions", models.JSONField(default=list)),
+                ("cooldown_days", models.PositiveIntegerField(default=30)),
+                ("enabled", models.BooleanField(default=True)),
             ],
             options={
-                'db_table': 'retain_playbook',
-                'ordering': ['name'],
+                "db_table": "retain_playbook",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('admin', 'Admin'), ('manager', 'CS manager'), ('csm', 'CSM'), ('viewer', 'Viewer')], default='csm', max_length=16)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Admin"),
+                            ("manager", "CS manager"),
+                            ("csm", "CSM"),
+                            ("viewer", "Viewer"),
+                        ],
+                        default="csm",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_user',
+                "db_table": "retain_user",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('name', models.CharField(max_length=300)),
-                ('segment', models.CharField(blank=True, max_length=100)),
-                ('tier', models.CharField(blank=True, max_length=100)),
-                ('industry', models.CharField(blank=True, max_length=100)),
-                ('plan', models.CharField(blank=True, max_length=100)),
-                ('region', models.CharField(blank=True, max_length=100)),
-                ('contract_start', models.DateField(blank=True, null=True)),
-                ('renewal_date', models.DateField(blank=True, null=True)),
-                ('licensed_seats', models.PositiveIntegerField(blank=True, null=True)),
-                ('custom_attributes', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='accounts', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='retain.account')),
-                ('stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='retain.lifecyclestage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("name", models.CharField(max_length=300)),
+                ("segment", models.CharField(blank=True, max_length=100)),
+                ("tier", models.CharField(blank=True, max_length=100)),
+                ("industry", models.CharField(blank=True, max_length=100)),
+                ("plan", models.CharField(blank=True, max_length=100)),
+                ("region", models.CharField(blank=True, max_length=100)),
+                ("contract_start", models.DateField(blank=True, null=True)),
+                ("renewal_date", models.DateField(blank=True, null=True)),
+                ("licensed_seats", models.PositiveIntegerField(blank=True, null=True)),
+                ("custom_attributes", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accounts",
+                        to="retain.lifecyclestage",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_account',
-                'ordering': ['name'],
+                "db_table": "retain_account",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('prefix', models.CharField(max_length=12)),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked', models.BooleanField(default=False)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("prefix", models.CharField(max_length=12)),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_api_token',
+                "db_table": "retain_api_token",
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('role', models.CharField(blank=True, max_length=100)),
-                ('is_champion', models.BooleanField(default=False)),
-                ('is_decision_maker', models.BooleanField(default=False)),
-                ('traits', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='retain.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("role", models.CharField(blank=True, max_length=100)),
+                ("is_champion", models.BooleanField(default=False)),
+                ("is_decision_maker", models.BooleanField(default=False)),
+                ("traits", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="retain.account",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_contact',
-                'ordering': ['name'],
+                "db_table": "retain_contact",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Cost',
+            name="Cost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('category', models.CharField(choices=[('sales', 'Sales'), ('marketing', 'Marketing'), ('support', 'Support'), ('customer_success', 'Customer success'), ('professional_services', 'Professional services'), ('tooling', 'CS tooling'), ('initiative', 'Initiative'), ('other', 'Other')], max_length=30)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('description', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("sales", "Sales"),
+                            ("marketing", "Marketing"),
+                            ("support", "Support"),
+                            ("customer_success", "Customer success"),
+                            ("professional_services", "Professional services"),
+                            ("tooling", "CS tooling"),
+                            ("initiative", "Initiative"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                ("description", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'db_table': 'retain_cost',
-                'ordering': ['period_start', 'category'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='cost_amount_gte_0'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='cost_period_ordered'), models.CheckConstraint(condition=models.Q(('category__in', ['sales', 'marketing', 'support', 'customer_success', 'professional_services', 'tooling', 'initiative', 'other'])), name='cost_category_valid')],
+                "db_table": "retain_cost",
+                "ordering": ["period_start", "category"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="cost_amount_gte_0"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("period_end__gte", models.F("period_start"))),
+                        name="cost_period_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "category__in",
+                                [
+                                    "sales",
+                                    "marketing",
+                                    "support",
+                                    "customer_success",
+                                    "professional_services",
+                                    "tooling",
+                                    "initiative",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="cost_category_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(max_length=200, unique=True)),
-                ('type', models.CharField(choices=[('track', 'Track'), ('identify', 'Identify'), ('group', 'Group'), ('page', 'Page'), ('screen', 'Screen')], default='track', max_length=10)),
-                ('user_id', models.CharField(blank=True, max_length=200)),
-                ('anonymous_id', models.CharField(blank=True, max_length=200)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('timestamp', models.DateTimeField()),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('properties', models.JSONField(blank=True, default=dict)),
-                ('context', models.JSONField(blank=True, default=dict)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='retain.account')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='retain.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_id", models.CharField(max_length=200, unique=True)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("track", "Track"),
+                            ("identify", "Identify"),
+                            ("group", "Group"),
+                            ("page", "Page"),
+                            ("screen", "Screen"),
+                        ],
+                        default="track",
+                        max_length=10,
+                    ),
+                ),
+                ("user_id", models.CharField(blank=True, max_length=200)),
+                ("anonymous_id", models.CharField(blank=True, max_length=200)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                ("timestamp", models.DateTimeField()),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                ("properties", models.JSONField(blank=True, default=dict)),
+                ("context", models.JSONField(blank=True, default=dict)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="retain.contact",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_event',
+                "db_table": "retain_event",
             },
         ),
         migrations.CreateModel(
-            name='HealthOverride',
+            name="HealthOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('band', models.CharField(choices=[('green', 'Green'), ('yellow', 'Yellow'), ('red', 'Red')], max_length=10)),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='health_overrides', to='retain.account')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField()),
+                (
+                    "band",
+                    models.CharField(
+                        choices=[("green", "Green"), ("yellow", "Yellow"), ("red", "Red")],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_overrides",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_health_override',
-                'ordering': ['-created_at'],
+                "db_table": "retain_health_override",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('monthly_cost', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('target_segment', models.CharField(blank=True, max_length=100)),
-                ('metric', models.CharField(blank=True, help_text='Metric it should move.', max_length=100)),
-                ('expected_effect', models.FloatField(blank=True, help_text='Expected relative change, e.g. -0.2 for 20% fewer.', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("monthly_cost", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("target_segment", models.CharField(blank=True, max_length=100)),
+                (
+                    "metric",
+                    models.CharField(
+                        blank=True, help_text="Metric it should move.", max_length=100
+                    ),
+                ),
+                (
+                    "expected_effect",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Expected relative change, e.g. -0.2 for 20% fewer.",
+                        null=True,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_initiative',
-                'ordering': ['-start_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('monthly_cost__gte', 0)), name='initiative_cost_gte_0'), models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='initiative_end_after_start')],
+                "db_table": "retain_initiative",
+                "ordering": ["-start_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("monthly_cost__gte", 0)), name="initiative_cost_gte_0"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="initiative_end_after_start",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InitiativeAccount',
+            name="InitiativeAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(choices=[('treatment', 'Treatment'), ('control', 'Control')], max_length=10)),
-                ('joined_at', models.DateField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='initiatives', to='retain.account')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='retain.initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[("treatment", "Treatment"), ("control", "Control")], max_length=10
+                    ),
+                ),
+                ("joined_at", models.DateField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="initiatives",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="retain.initiative",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_initiative_account',
+                "db_table": "retain_initiative_account",
             },
         ),
         migrations.CreateModel(
-            name='AccountMilestone',
+            name="AccountMilestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='retain.account')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='retain.milestonetemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="retain.milestonetemplate",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_account_milestone',
-                'ordering': ['account', 'template__position'],
+                "db_table": "retain_account_milestone",
+                "ordering": ["account", "template__position"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='retain.account')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_note',
-                'ordering': ['-created_at'],
+                "db_table": "retain_note",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Purchase',
+            name="Purchase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('purchased_at', models.DateField()),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='purchases', to='retain.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("purchased_at", models.DateField()),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="purchases",
+                        to="retain.account",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_purchase',
-                'ordering': ['account', 'purchased_at'],
+                "db_table": "retain_purchase",
+                "ordering": ["account", "purchased_at"],
             },
         ),
         migrations.CreateModel(
-            name='ScorecardConfig',
+            name="ScorecardConfig",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('config', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('is_active', models.BooleanField(default=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("config", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("is_active", models.BooleanField(default=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_scorecard_config',
-                'ordering': ['-version'],
+                "db_table": "retain_scorecard_config",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='HealthSnapshot',
+            name="HealthSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('score', models.FloatField()),
-                ('band', models.CharField(choices=[('green', 'Green'), ('yellow', 'Yellow'), ('red', 'Red')], max_length=10)),
-                ('confidence', models.FloatField(default=1.0)),
-                ('measures', models.JSONField(default=dict)),
-                ('contributions', models.JSONField(default=dict)),
-                ('risk_probability', models.FloatField(blank=True, null=True)),
-                ('expansion_probability', models.FloatField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='health_snapshots', to='retain.account')),
-                ('config', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='snapshots', to='retain.scorecardconfig')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("score", models.FloatField()),
+                (
+                    "band",
+                    models.CharField(
+                        choices=[("green", "Green"), ("yellow", "Yellow"), ("red", "Red")],
+                        max_length=10,
+                    ),
+                ),
+                ("confidence", models.FloatField(default=1.0)),
+                ("measures", models.JSONField(default=dict)),
+                ("contributions", models.JSONField(default=dict)),
+                ("risk_probability", models.FloatField(blank=True, null=True)),
+                ("expansion_probability", models.FloatField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_snapshots",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "config",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="snapshots",
+                        to="retain.scorecardconfig",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_health_snapshot',
-                'ordering': ['account', '-date'],
+                "db_table": "retain_health_snapshot",
+                "ordering": ["account", "-date"],
             },
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('changed_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='retain.account')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='retain.lifecyclestage')),
-                ('to_stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='retain.lifecyclestage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("changed_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_changes",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="retain.lifecyclestage",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="retain.lifecyclestage",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_stage_change',
-                'ordering': ['account', 'changed_at'],
+                "db_table": "retain_stage_change",
+                "ordering": ["account", "changed_at"],
             },
         ),
         migrations.CreateModel(
-            name='SubscriptionItem',
+            name="SubscriptionItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('plan', models.CharField(max_length=100)),
-                ('amount', models.DecimalField(decimal_places=2, help_text='Price per unit per billing interval.', max_digits=14)),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('interval', models.CharField(choices=[('day', 'Daily'), ('week', 'Weekly'), ('month', 'Monthly'), ('quarter', 'Quarterly'), ('year', 'Annual')], default='month', max_length=10)),
-                ('quantity', models.PositiveIntegerField(default=1)),
-                ('discount_percent', models.DecimalField(decimal_places=2, default=0, max_digits=5)),
-                ('discount_end', models.DateField(blank=True, help_text='Last day the discount applies; empty: it recurs.', null=True)),
-                ('charge_type', models.CharField(choices=[('recurring', 'Recurring'), ('metered', 'Metered'), ('one_time', 'One-time')], default='recurring', max_length=10)),
-                ('status', models.CharField(choices=[('trial', 'Trial'), ('active', 'Active'), ('past_due', 'Past due'), ('cancelled', 'Cancelled')], default='active', max_length=10)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, help_text='End of the paid period; empty while it runs.', null=True)),
-                ('cancelled_at', models.DateField(blank=True, help_text='Day the customer asked to cancel.', null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='retain.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("plan", models.CharField(max_length=100)),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Price per unit per billing interval.",
+                        max_digits=14,
+                    ),
+                ),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                (
+                    "interval",
+                    models.CharField(
+                        choices=[
+                            ("day", "Daily"),
+                            ("week", "Weekly"),
+                            ("month", "Monthly"),
+                            ("quarter", "Quarterly"),
+                            ("year", "Annual"),
+                        ],
+                        default="month",
+                        max_length=10,
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(default=1)),
+                (
+                    "discount_percent",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=5),
+                ),
+                (
+                    "discount_end",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day the discount applies; empty: it recurs.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "charge_type",
+                    models.CharField(
+                        choices=[
+                            ("recurring", "Recurring"),
+                            ("metered", "Metered"),
+                            ("one_time", "One-time"),
+                        ],
+                        default="recurring",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("trial", "Trial"),
+                            ("active", "Active"),
+                            ("past_due", "Past due"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="End of the paid period; empty while it runs.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateField(
+                        blank=True, help_text="Day the customer asked to cancel.", null=True
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="retain.account",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_subscription_item',
-                'ordering': ['account', 'start_date'],
+                "db_table": "retain_subscription_item",
+                "ordering": ["account", "start_date"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('nps', 'NPS'), ('csat', 'CSAT'), ('ces', 'CES')], max_length=10)),
-                ('name', models.CharField(max_length=200)),
-                ('question', models.TextField()),
-                ('scale_min', models.SmallIntegerField()),
-                ('scale_max', models.SmallIntegerField()),
-                ('direction', models.CharField(choices=[('higher_better', 'Higher is better'), ('lower_better', 'Lower is better')], default='higher_better', max_length=15)),
-                ('aggregation', models.CharField(choices=[('nps', '% promoters - % detractors'), ('top_box', '% positive answers'), ('mean', 'Mean score')], max_length=10)),
-                ('positive_threshold', models.SmallIntegerField(blank=True, help_text='Lowest positive answer (CSAT 4 of 5, CES 5 of 7).', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")], max_length=10
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("question", models.TextField()),
+                ("scale_min", models.SmallIntegerField()),
+                ("scale_max", models.SmallIntegerField()),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("higher_better", "Higher is better"),
+                            ("lower_better", "Lower is better"),
+                        ],
+                        default="higher_better",
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("nps", "% promoters - % detractors"),
+                            ("top_box", "% positive answers"),
+                            ("mean", "Mean score"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "positive_threshold",
+                    models.SmallIntegerField(
+                        blank=True,
+                        help_text="Lowest positive answer (CSAT 4 of 5, CES 5 of 7).",
+                        null=True,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_survey',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('scale_min__gte', 0), ('scale_max__gt', models.F('scale_min'))), name='survey_scale_ordered'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'nps'), _negated=True), models.Q(('scale_min', 0), ('scale_max', 10)), _connector='OR'), name='survey_nps_scale_0_10'), models.CheckConstraint(condition=models.Q(('positive_threshold__isnull', True), models.Q(('positive_threshold__gte', models.F('scale_min')), ('positive_threshold__lte', models.F('scale_max'))), _connector='OR'), name='survey_threshold_in_scale'), models.CheckConstraint(condition=models.Q(('kind__in', ['nps', 'csat', 'ces'])), name='survey_kind_valid'), models.CheckConstraint(condition=models.Q(('direction__in', ['higher_better', 'lower_better'])), name='survey_direction_valid'), models.CheckConstraint(condition=models.Q(('aggregation__in', ['nps', 'top_box', 'mean'])), name='survey_aggregation_valid')],
+                "db_table": "retain_survey",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("scale_min__gte", 0), ("scale_max__gt", models.F("scale_min"))
+                        ),
+                        name="survey_scale_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "nps"), _negated=True),
+                            models.Q(("scale_min", 0), ("scale_max", 10)),
+                            _connector="OR",
+                        ),
+                        name="survey_nps_scale_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("positive_threshold__isnull", True),
+                            models.Q(
+                                ("positive_threshold__gte", models.F("scale_min")),
+                                ("positive_threshold__lte", models.F("scale_max")),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="survey_threshold_in_scale",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["nps", "csat", "ces"])),
+                        name="survey_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("direction__in", ["higher_better", "lower_better"])),
+                        name="survey_direction_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("aggregation__in", ["nps", "top_box", "mean"])),
+                        name="survey_aggregation_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SurveyInvitation',
+            name="SurveyInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('sent_at', models.DateTimeField()),
-                ('channel', models.CharField(default='email', max_length=30)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='retain.account')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='retain.contact')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='retain.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("sent_at", models.DateTimeField()),
+                ("channel", models.CharField(default="email", max_length=30)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="retain.contact",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="retain.survey",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_survey_invitation',
-                'ordering': ['-sent_at'],
+                "db_table": "retain_survey_invitation",
+                "ordering": ["-sent_at"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('score', models.SmallIntegerField()),
-                ('comment', models.TextField(blank=True)),
-                ('answered_at', models.DateTimeField()),
-                ('channel', models.CharField(default='email', max_length=30)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_responses', to='retain.account')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='survey_responses', to='retain.contact')),
-                ('invitation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='retain.surveyinvitation')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='retain.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("score", models.SmallIntegerField()),
+                ("comment", models.TextField(blank=True)),
+                ("answered_at", models.DateTimeField()),
+                ("channel", models.CharField(default="email", max_length=30)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_responses",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="survey_responses",
+                        to="retain.contact",
+                    ),
+                ),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="retain.surveyinvitation",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="retain.survey",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_survey_response',
-                'ordering': ['-answered_at'],
+                "db_table": "retain_survey_response",
+                "ordering": ["-answered_at"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(default='follow_up', max_length=30)),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=10)),
-                ('created_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='retain.account')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to=settings.AUTH_USER_MODEL)),
-                ('playbook', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to='retain.playbook')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("kind", models.CharField(default="follow_up", max_length=30)),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "playbook",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to="retain.playbook",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_task',
-                'ordering': ['status', 'due_date'],
+                "db_table": "retain_task",
+                "ordering": ["status", "due_date"],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('opened_at', models.DateTimeField()),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=10)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('pending', 'Pending'), ('solved', 'Solved'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('subject', models.CharField(max_length=500)),
-                ('body', models.TextField(blank=True)),
-                ('satisfaction', models.PositiveSmallIntegerField(blank=True, help_text='Post-resolution rating, 1-5.', null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tickets', to='retain.account')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='retain.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("opened_at", models.DateTimeField()),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("normal", "Normal"),
+                            ("high", "High"),
+                            ("urgent", "Urgent"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("pending", "Pending"),
+                            ("solved", "Solved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=500)),
+                ("body", models.TextField(blank=True)),
+                (
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Post-resolution rating, 1-5.", null=True
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tickets",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="retain.contact",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_ticket',
-                'ordering': ['-opened_at'],
+                "db_table": "retain_ticket",
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='Touchpoint',
+            name="Touchpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('email', 'Email'), ('call', 'Call'), ('meeting', 'Meeting'), ('qbr', 'QBR'), ('chat', 'Chat')], max_length=10)),
-                ('direction', models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound')], max_length=10)),
-                ('occurred_at', models.DateTimeField()),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('subject', models.CharField(blank=True, max_length=500)),
-                ('text', models.TextField(blank=True)),
-                ('sentiment', models.FloatField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='touchpoints', to='retain.account')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='touchpoints', to='retain.contact')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("call", "Call"),
+                            ("meeting", "Meeting"),
+                            ("qbr", "QBR"),
+                            ("chat", "Chat"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("inbound", "Inbound"), ("outbound", "Outbound")], max_length=10
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                ("subject", models.CharField(blank=True, max_length=500)),
+                ("text", models.TextField(blank=True)),
+                ("sentiment", models.FloatField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="touchpoints",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="touchpoints",
+                        to="retain.contact",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_touchpoint',
-                'ordering': ['-occurred_at'],
+                "db_table": "retain_touchpoint",
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.CreateModel(
-            name='UsageDaily',
+            name="UsageDaily",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_name', models.CharField(max_length=200)),
-                ('day', models.DateField()),
-                ('count', models.PositiveIntegerField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usage_daily', to='retain.account')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usage_daily', to='retain.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_name", models.CharField(max_length=200)),
+                ("day", models.DateField()),
+                ("count", models.PositiveIntegerField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="usage_daily",
+                        to="retain.account",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="usage_daily",
+                        to="retain.contact",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_usage_daily',
+                "db_table": "retain_usage_daily",
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['admin', 'manager', 'csm', 'viewer'])), name='user_role_valid'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["admin", "manager", "csm", "viewer"])),
+                name="user_role_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['account', 'timestamp'], name='retain_even_account_893b24_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["account", "timestamp"], name="retain_even_account_893b24_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['user_id'], name='retain_even_user_id_e89d22_idx'),
+            model_name="event",
+            index=models.Index(fields=["user_id"], name="retain_even_user_id_e89d22_idx"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['track', 'identify', 'group', 'page', 'screen'])), name='event_type_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("type__in", ["track", "identify", "group", "page", "screen"])),
+                name="event_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('user_id', ''), _negated=True), models.Q(('anonymous_id', ''), _negated=True), _connector='OR'), name='event_has_user'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("user_id", ""), _negated=True),
+                    models.Q(("anonymous_id", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="event_has_user",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthoverride',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 100)), name='override_score_0_100'),
+            model_name="healthoverride",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 100)),
+                name="override_score_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthoverride',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='override_has_reason'),
+            model_name="healthoverride",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="override_has_reason"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiativeaccount',
-            constraint=models.UniqueConstraint(fields=('initiative', 'account'), name='initiative_member_once'),
+            model_name="initiativeaccount",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "account"), name="initiative_member_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiativeaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('group__in', ['treatment', 'control'])), name='initiative_group_valid'),
+            model_name="initiativeaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("group__in", ["treatment", "control"])),
+                name="initiative_group_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['segment'], name='retain_acco_segment_394732_idx'),
+            model_name="account",
+            index=models.Index(fields=["segment"], name="retain_acco_segment_394732_idx"),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['renewal_date'], name='retain_acco_renewal_90857f_idx'),
+            model_name="account",
+            index=models.Index(fields=["renewal_date"], name="retain_acco_renewal_90857f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('licensed_seats__gte', 0)), name='account_seats_gte_0'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("licensed_seats__gte", 0)), name="account_seats_gte_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('parent__isnull', True), models.Q(('parent', models.F('id')), _negated=True), _connector='OR'), name='account_not_own_parent'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("parent__isnull", True),
+                    models.Q(("parent", models.F("id")), _negated=True),
+                    _connector="OR",
+                ),
+                name="account_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accountmilestone',
-            constraint=models.UniqueConstraint(fields=('account', 'template'), name='milestone_once'),
+            model_name="accountmilestone",
+            constraint=models.UniqueConstraint(
+                fields=("account", "template"), name="milestone_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='purchase_amount_gte_0'),
+            model_name="purchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="purchase_amount_gte_0"
+            ),
         ),
         migrations.AddIndex(
-            model_name='healthsnapshot',
-            index=models.Index(fields=['date', 'band'], name='retain_heal_date_d8d514_idx'),
+            model_name="healthsnapshot",
+            index=models.Index(fields=["date", "band"], name="retain_heal_date_d8d514_idx"),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.UniqueConstraint(fields=('account', 'date', 'config'), name='snapshot_once'),
+            model_name="healthsnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("account", "date", "config"), name="snapshot_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 100)), name='snapshot_score_0_100'),
+            model_name="healthsnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 100)),
+                name="snapshot_score_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('confidence__gte', 0), ('confidence__lte', 1)), name='snapshot_confidence_0_1'),
+            model_name="healthsnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("confidence__gte", 0), ("confidence__lte", 1)),
+                name="snapshot_confidence_0_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('risk_probability__isnull', True), models.Q(('risk_probability__gte', 0), ('risk_probability__lte', 1)), _connector='OR'), name='snapshot_risk_0_1'),
+            model_name="healthsnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("risk_probability__isnull", True),
+                    models.Q(("risk_probability__gte", 0), ("risk_probability__lte", 1)),
+                    _connector="OR",
+                ),
+                name="snapshot_risk_0_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('expansion_probability__isnull', True), models.Q(('expansion_probability__gte', 0), ('expansion_probability__lte', 1)), _connector='OR'), name='snapshot_expansion_0_1'),
+            model_name="healthsnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expansion_probability__isnull", True),
+                    models.Q(("expansion_probability__gte", 0), ("expansion_probability__lte", 1)),
+                    _connector="OR",
+                ),
+                name="snapshot_expansion_0_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthsnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('band__in', ['green', 'yellow', 'red'])), name='snapshot_band_valid'),
+            model_name="healthsnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("band__in", ["green", "yellow", "red"])),
+                name="snapshot_band_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stagechange',
-            index=models.Index(fields=['account', 'changed_at'], name='retain_stag_account_b756ca_idx'),
+            model_name="stagechange",
+            index=models.Index(
+                fields=["account", "changed_at"], name="retain_stag_account_b756ca_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='subscriptionitem',
-            index=models.Index(fields=['account', 'start_date'], name='retain_subs_account_85a906_idx'),
+            model_name="subscriptionitem",
+            index=models.Index(
+                fields=["account", "start_date"], name="retain_subs_account_85a906_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='subscription_amount_gte_0'),
+            model_name="subscriptionitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="subscription_amount_gte_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('discount_percent__gte', 0), ('discount_percent__lte', 100)), name='subscription_discount_0_100'),
+            model_name="subscriptionitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("discount_percent__gte", 0), ("discount_percent__lte", 100)),
+                name="subscription_discount_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='subscription_end_after_start'),
+            model_name="subscriptionitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="subscription_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('interval__in', ['day', 'week', 'month', 'quarter', 'year'])), name='subscription_interval_valid'),
+            model_name="subscriptionitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval__in", ["day", "week", "month", "quarter", "year"])),
+                name="subscription_interval_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['trial', 'active', 'past_due', 'cancelled'])), name='subscription_status_valid'),
+            model_name="subscriptionitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["trial", "active", "past_due", "cancelled"])),
+                name="subscription_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('charge_type__in', ['recurring', 'metered', 'one_time'])), name='subscription_charge_valid'),
+            model_name="subscriptionitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("charge_type__in", ["recurring", "metered", "one_time"])),
+                name="subscription_charge_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='surveyresponse',
-            index=models.Index(fields=['account', 'answered_at'], name='retain_surv_account_42ea2d_idx'),
+            model_name="surveyresponse",
+            index=models.Index(
+                fields=["account", "answered_at"], name="retain_surv_account_42ea2d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 100)), name='response_score_0_100'),
+            model_name="surveyresponse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 100)),
+                name="response_score_0_100",
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['owner', 'status', 'due_date'], name='retain_task_owner_i_b9735b_idx'),
+            model_name="task",
+            index=models.Index(
+                fields=["owner", "status", "due_date"], name="retain_task_owner_i_b9735b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'done', 'cancelled'])), name='task_status_valid'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "done", "cancelled"])),
+                name="task_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('completed_at__isnull', False), _connector='OR'), name='task_done_has_completed_at'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "done"), _negated=True),
+                    ("completed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="task_done_has_completed_at",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['account', 'opened_at'], name='retain_tick_account_980a65_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["account", "opened_at"], name="retain_tick_account_980a65_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.CheckConstraint(condition=models.Q(('first_response_at__isnull', True), ('first_response_at__gte', models.F('opened_at')), _connector='OR'), name='ticket_response_after_open'),
+            model_name="ticket",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_response_at__isnull", True),
+                    ("first_response_at__gte", models.F("opened_at")),
+                    _connector="OR",
+                ),
+                name="ticket_response_after_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), ('resolved_at__gte', models.F('opened_at')), _connector='OR'), name='ticket_resolved_after_open'),
+            model_name="ticket",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("resolved_at__isnull", True),
+                    ("resolved_at__gte", models.F("opened_at")),
+                    _connector="OR",
+                ),
+                name="ticket_resolved_after_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.CheckConstraint(condition=models.Q(('satisfaction__isnull', True), models.Q(('satisfaction__gte', 1), ('satisfaction__lte', 5)), _connector='OR'), name='ticket_satisfaction_1_5'),
+            model_name="ticket",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("satisfaction__isnull", True),
+                    models.Q(("satisfaction__gte", 1), ("satisfaction__lte", 5)),
+                    _connector="OR",
+                ),
+                name="ticket_satisfaction_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__in', ['low', 'normal', 'high', 'urgent'])), name='ticket_priority_valid'),
+            model_name="ticket",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__in", ["low", "normal", "high", "urgent"])),
+                name="ticket_priority_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'pending', 'solved', 'closed'])), name='ticket_status_valid'),
+            model_name="ticket",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "pending", "solved", "closed"])),
+                name="ticket_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='touchpoint',
-            index=models.Index(fields=['account', 'occurred_at'], name='retain_touc_account_e3372b_idx'),
+            model_name="touchpoint",
+            index=models.Index(
+                fields=["account", "occurred_at"], name="retain_touc_account_e3372b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='touchpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('replied_at__isnull', True), ('replied_at__gte', models.F('occurred_at')), _connector='OR'), name='touchpoint_reply_after'),
+            model_name="touchpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("replied_at__isnull", True),
+                    ("replied_at__gte", models.F("occurred_at")),
+                    _connector="OR",
+                ),
+                name="touchpoint_reply_after",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='touchpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('sentiment__isnull', True), models.Q(('sentiment__gte', -1), ('sentiment__lte', 1)), _connector='OR'), name='touchpoint_sentiment_range'),
+            model_name="touchpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sentiment__isnull", True),
+                    models.Q(("sentiment__gte", -1), ("sentiment__lte", 1)),
+                    _connector="OR",
+                ),
+                name="touchpoint_sentiment_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='touchpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['email', 'call', 'meeting', 'qbr', 'chat'])), name='touchpoint_kind_valid'),
+            model_name="touchpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["email", "call", "meeting", "qbr", "chat"])),
+                name="touchpoint_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='touchpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['inbound', 'outbound'])), name='touchpoint_direction_valid'),
+            model_name="touchpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["inbound", "outbound"])),
+                name="touchpoint_direction_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='usagedaily',
-            index=models.Index(fields=['account', 'day'], name='retain_usag_account_12f481_idx'),
+            model_name="usagedaily",
+            index=models.Index(fields=["account", "day"], name="retain_usag_account_12f481_idx"),
         ),
         migrations.AddConstraint(
-            model_name='usagedaily',
-            constraint=models.UniqueConstraint(fields=('account', 'contact', 'event_name', 'day'), name='usage_daily_unique'),
+            model_name="usagedaily",
+            constraint=models.UniqueConstraint(
+                fields=("account", "contact", "event_name", "day"), name="usage_daily_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='usagedaily',
-            constraint=models.CheckConstraint(condition=models.Q(('count__gt', 0)), name='usage_daily_count_gt_0'),
+            model_name="usagedaily",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("count__gt", 0)), name="usage_daily_count_gt_0"
+            ),
         ),
     ]

@@ -41,7 +41,9 @@ class Ticket(models.Model):
     priority = models.CharField(
         max_length=10, choices=TicketPriority.choices, default=TicketPriority.NORMAL
     )
-    status = models.CharField(max_length=10, choices=TicketStatus.choices, default=TicketStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=TicketStatus.choices, default=TicketStatus.OPEN
+    )
     subject = models.CharField(max_length=500)
     body = models.TextField(blank=True)
     satisfaction = models.PositiveSmallIntegerField(

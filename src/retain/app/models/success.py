@@ -80,7 +80,11 @@ class Task(models.Model):
     external_id = models.CharField(max_length=200, unique=True)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tasks")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
     )
     kind = models.CharField(max_length=30, default="follow_up")
     title = models.CharField(max_length=300)
@@ -99,7 +103,9 @@ class Task(models.Model):
         ordering = ["status", "due_date"]
         indexes = [models.Index(fields=["owner", "status", "due_date"])]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=TaskStatus.values), name="task_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values), name="task_status_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_at__isnull=False),
                 name="task_done_has_completed_at",
@@ -129,9 +135,7 @@ class Initiative(models.Model):
         db_table = "retain_initiative"
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(monthly_cost__gte=0), name="initiative_cost_gte_0"
-            ),
+            models.CheckConstraint(condition=Q(monthly_cost__gte=0), name="initiative_cost_gte_0"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="initiative_end_after_start",
@@ -160,7 +164,9 @@ class InitiativeAccount(models.Model):
     class Meta:
         db_table = "retain_initiative_account"
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "account"], name="initiative_member_once"),
+            models.UniqueConstraint(
+                fields=["initiative", "account"], name="initiative_member_once"
+            ),
             models.CheckConstraint(
                 condition=Q(group__in=InitiativeGroup.values), name="initiative_group_valid"
             ),

@@ -72,7 +72,9 @@ class Survey(models.Model):
                 ),
                 name="survey_threshold_in_scale",
             ),
-            models.CheckConstraint(condition=Q(kind__in=SurveyKind.values), name="survey_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SurveyKind.values), name="survey_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(direction__in=ScoreDirection.values), name="survey_direction_valid"
             ),

@@ -63,9 +63,7 @@ class Event(models.Model):
             models.Index(fields=["user_id"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(type__in=EventType.values), name="event_type_valid"
-            ),
+            models.CheckConstraint(condition=Q(type__in=EventType.values), name="event_type_valid"),
             models.CheckConstraint(
                 condition=~Q(user_id="") | ~Q(anonymous_id=""), name="event_has_user"
             ),

@@ -1,0 +1,27 @@
+"""docs/cli.md is generated from the commands; this fails when someone forgets `make docs`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from retain.cli.main import app
+from retain.cli.reference import render
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+
+
+def test_cli_docs_are_current() -> None:
+    assert DOCS.read_text() == render(app), "docs/cli.md is stale: run `make docs`"
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for name in ("init", "demo", "import", "export", "serve", "createuser", "settings"):
+        assert name in result.output
+        sub = runner.invoke(app, [name, "--help"])
+        assert sub.exit_code == 0, sub.output
+        assert "Usage" in sub.output
