@@ -72,19 +72,35 @@ def mrr_at(subs: ir.Table, dates: Sequence[dt.date], settings: RevenueSettings) 
     """Per customer and date: `mrr` and `items` (active recurring items, incl. $0 ones)."""
     items = recurring_items(subs, settings)
     at = dates_table(dates)
-    active = items.cross_join(at).filter(
-        (items.start_date <= at.at) & (items.last_day.isnull() | (items.last_day >= at.at))
-    )
-    discount = active.discount_percent.fill_null(0) / 100
-    if settings.subtract_discounts:
-        running = active.discount_end.isnull() | (active.discount_end >= active.at)
-        discount = ibis.ifelse(running, discount, 0.0)
-    else:
-        discount = ibis.literal(0.0)
-    value = active.amount * active.quantity * (1 - discount) * active.factor
+    active = items.cross_join(at).filter(_active(items, at.at))
     return active.group_by(["account_id", "at"]).aggregate(
-        mrr=value.sum().round(6), items=active.count()
+        mrr=_value(active, settings).sum().round(6), items=active.count()
     )
+
+
+def mrr_for(subs: ir.Table, points: ir.Table, settings: RevenueSettings) -> ir.Table:
+    """MRR of given (account_id, at) pairs; pairs with no paying item get 0."""
+    items = recurring_items(subs, settings).view()
+    pts = points.select("account_id", "at").distinct()
+    hit = pts.join(items, (pts.account_id == items.account_id) & _active(items, pts.at))
+    sums = hit.group_by(["account_id", "at"]).aggregate(mrr=_value(hit, settings).sum().round(6))
+    return pts.left_join(sums, ["account_id", "at"]).select(
+        pts.account_id, pts.at, mrr=sums.mrr.fill_null(0.0)
+    )
+
+
+def _active(items: ir.Table, at: ir.DateValue) -> ir.BooleanValue:
+    """An item is active on a day from its start to its last paid day, both included."""
+    return (items.start_date <= at) & (items.last_day.isnull() | (items.last_day >= at))
+
+
+def _value(t: ir.Table, settings: RevenueSettings) -> ir.FloatingValue:
+    """Monthly value of active item rows (which carry the day `at`)."""
+    discount: ir.FloatingValue = ibis.literal(0.0)
+    if settings.subtract_discounts:
+        running = t.discount_end.isnull() | (t.discount_end >= t.at)
+        discount = ibis.ifelse(running, t.discount_percent.fill_null(0) / 100, 0.0)
+    return t.amount * t.quantity * (1 - discount) * t.factor
 
 
 def first_paid(subs: ir.Table, settings: RevenueSettings) -> ir.Table:

@@ -47,6 +47,86 @@ SCHEMAS: dict[str, ibis.Schema] = {
             "cancelled_at": "date",
         }
     ),
+    "purchases": ibis.schema({"account_id": "int64", "purchased_at": "date", "amount": "float64"}),
+    "costs": ibis.schema(
+        {"category": "string", "period_start": "date", "period_end": "date", "amount": "float64"}
+    ),
+    "contacts": ibis.schema(
+        {"contact_id": "int64", "account_id": "int64", "created_at": "timestamp"}
+    ),
+    "features": ibis.schema(
+        {
+            "event_name": "string",
+            "is_key_feature": "boolean",
+            "is_key_action": "boolean",
+            "plans": "string",
+        }
+    ),
+    "usage_daily": ibis.schema(
+        {
+            "account_id": "int64",
+            "contact_id": "int64",
+            "event_name": "string",
+            "day": "date",
+            "count": "int64",
+        }
+    ),
+    "tickets": ibis.schema(
+        {
+            "account_id": "int64",
+            "opened_at": "timestamp",
+            "first_response_at": "timestamp",
+            "resolved_at": "timestamp",
+            "priority": "string",
+            "status": "string",
+        }
+    ),
+    "touchpoints": ibis.schema(
+        {
+            "account_id": "int64",
+            "kind": "string",
+            "direction": "string",
+            "occurred_at": "timestamp",
+            "replied_at": "timestamp",
+            "sentiment": "float64",
+        }
+    ),
+    "surveys": ibis.schema(
+        {
+            "survey_id": "int64",
+            "kind": "string",
+            "scale_min": "int64",
+            "scale_max": "int64",
+            "direction": "string",
+            "aggregation": "string",
+            "positive_threshold": "int64",
+        }
+    ),
+    "survey_invitations": ibis.schema(
+        {
+            "invitation_id": "int64",
+            "survey_id": "int64",
+            "account_id": "int64",
+            "sent_at": "timestamp",
+        }
+    ),
+    "survey_responses": ibis.schema(
+        {
+            "survey_id": "int64",
+            "account_id": "int64",
+            "invitation_id": "int64",
+            "score": "int64",
+            "answered_at": "timestamp",
+        }
+    ),
+    "milestones": ibis.schema(
+        {
+            "account_id": "int64",
+            "is_go_live": "boolean",
+            "is_first_value": "boolean",
+            "completed_at": "timestamp",
+        }
+    ),
 }
 
 
