@@ -35,7 +35,7 @@ pytest-postgres: $(STAMP)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=5).close()" \
 	    "$(RETAIN_TEST_PG_URL)" 2>/dev/null; then \
 	  RETAIN_DATABASE_URL=$(RETAIN_TEST_PG_URL) RETAIN_REQUIRE_DB=postgresql \
-	    $(BIN)/pytest -q -p no:cacheprovider; \
+	    $(BIN)/pytest -q -p no:cacheprovider tests/integration; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $(RETAIN_TEST_PG_URL), and CI=true requires it." >&2; exit 1; \
 	else \

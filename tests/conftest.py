@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
+
+# The SQLite test database is a file, so engines can read it over their own connection.
+os.environ.setdefault(
+    "RETAIN_TEST_SQLITE_PATH",
+    os.path.join(tempfile.gettempdir(), f"retain-test-{os.getpid()}.sqlite3"),
+)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -13,9 +20,12 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"retain database: {url}"
 
 
-@pytest.fixture(scope="session")
-def db_vendor(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> str:
-    """`sqlite` or `postgresql`."""
+def database_url() -> str:
+    """A RETAIN_DATABASE_URL for the test database Django is using right now."""
     from django.db import connection
 
-    return connection.vendor
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgresql://{auth + '@' if auth else ''}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"

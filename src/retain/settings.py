@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from retain.errors import ConfigurationError
@@ -95,7 +96,7 @@ def secret_key(env: Mapping[str, str] | None = None) -> str:
     return key or LOCAL_SECRET_KEY
 
 
-def database_config(url: str, base_dir: Path | None = None, timeout: int = 20) -> dict[str, object]:
+def database_config(url: str, base_dir: Path | None = None, timeout: int = 20) -> dict[str, Any]:
     """Django DATABASES['default'] for a `sqlite:///` or `postgresql://` URL."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -109,7 +110,7 @@ def database_config(url: str, base_dir: Path | None = None, timeout: int = 20) -
     )
 
 
-def _sqlite_config(url: str, base_dir: Path, timeout: int) -> dict[str, object]:
+def _sqlite_config(url: str, base_dir: Path, timeout: int) -> dict[str, Any]:
     path = url[len("sqlite://") :]
     if not path.startswith("/") or path == "/":
         raise ConfigurationError(f"RETAIN_DATABASE_URL {url!r}: expected sqlite:///file.sqlite3")
@@ -126,11 +127,12 @@ def _sqlite_config(url: str, base_dir: Path, timeout: int) -> dict[str, object]:
                 f" PRAGMA busy_timeout={timeout * 1000};"
             ),
         },
-        "TEST": {"NAME": None},
+        # Tests that read the store from another connection (engines) need a file.
+        "TEST": {"NAME": os.environ.get("RETAIN_TEST_SQLITE_PATH") or None},
     }
 
 
-def _postgres_config(url: str) -> dict[str, object]:
+def _postgres_config(url: str) -> dict[str, Any]:
     parts = urlsplit(url)
     name = unquote(parts.path.lstrip("/"))
     if not name:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from retain.cli import data, demo, ops
+from retain.cli import data, demo, metrics, ops
 
 app = typer.Typer(
     name="retain",
@@ -16,7 +16,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-for module in (ops, demo, data):
+for module in (ops, demo, data, metrics):
     module.register(app)
 
 

@@ -57,3 +57,10 @@ def every_period(ctx: Context, table: ir.Table, fill: float | None = 0.0) -> ir.
 def series(table: ir.Table, value: ir.Value) -> ir.Table:
     """The (period, value) shape every series metric returns, ordered by period."""
     return table.select("period", value=value.cast("float64")).order_by("period")
+
+
+def in_periods(ctx: Context, t: ir.Table, day_col: str) -> ir.Table:
+    """Rows of `t` tagged with the context period that contains `t[day_col]`."""
+    pt = mrr.periods_table(ctx.periods)
+    j = t.join(pt, (t[day_col] >= pt.start) & (t[day_col] <= pt.last_day))
+    return j.drop("before", "start", "last_day")

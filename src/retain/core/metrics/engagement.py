@@ -12,16 +12,15 @@ import ibis
 import ibis.expr.types as ir
 
 from retain.core import mrr
-from retain.core.metrics._common import bridge, every_period, ratio, series
-from retain.core.metrics.experience import _in_periods
+from retain.core.metrics._common import bridge, every_period, in_periods, ratio, series
 from retain.core.metrics.registry import Context, metric
 
 TWO_WAY = ("call", "meeting", "qbr")
 
 
-def usage_in_periods(ctx: Context) -> ir.Table:
+def usagein_periods(ctx: Context) -> ir.Table:
     """Rollup rows tagged with the period that contains their day."""
-    return ctx.shared("usage_p", lambda: _in_periods(ctx, ctx.tables["usage_daily"], "day"))
+    return ctx.shared("usage_p", lambda: in_periods(ctx, ctx.tables["usage_daily"], "day"))
 
 
 def trailing(ctx: Context, days: int, shift: int = 0) -> ir.Table:
@@ -43,7 +42,7 @@ def in_window(t: ir.Table, day: str, w: ir.Table) -> ir.Table:
 
 def active_users(ctx: Context) -> ir.Table:
     """Per period: distinct active users and mean distinct daily users."""
-    u = usage_in_periods(ctx)
+    u = usagein_periods(ctx)
     mau = u.group_by("period").aggregate(mau=u.contact_id.nunique())
     daily = u.group_by(["period", "day"]).aggregate(dau=u.contact_id.nunique())
     pt = mrr.periods_table(ctx.periods)
@@ -137,8 +136,8 @@ def product_adoption_rate(ctx: Context) -> ir.Table:
     """New users who were active in their sign-up period / new sign-ups in the period."""
     c = ctx.tables["contacts"]
     c = c.select("contact_id", day=c.created_at.date())
-    new = _in_periods(ctx, c.filter(c.day.notnull()), "day").select("period", "contact_id")
-    act = usage_in_periods(ctx).select("period", "contact_id").distinct()
+    new = in_periods(ctx, c.filter(c.day.notnull()), "day").select("period", "contact_id")
+    act = usagein_periods(ctx).select("period", "contact_id").distinct()
     j = new.left_join(act, ["period", "contact_id"])
     j = j.mutate(hit=j.contact_id_right.notnull())
     sums = j.group_by(j.period).aggregate(new=j.count(), active=j.hit.sum())
@@ -148,7 +147,7 @@ def product_adoption_rate(ctx: Context) -> ir.Table:
 
 def feature_adoption(ctx: Context) -> ir.Table:
     """Per period and feature: users of the feature / active users."""
-    u = usage_in_periods(ctx)
+    u = usagein_periods(ctx)
     per = u.group_by(["period", "event_name"]).aggregate(users=u.contact_id.nunique())
     a = active_users(ctx)
     j = per.join(a, "period")
@@ -197,7 +196,7 @@ def key_action_activation(ctx: Context) -> ir.Table:
 )
 def key_action_first_time(ctx: Context) -> ir.Table:
     """Users doing the key action for the first time in the period / active users (seed 004)."""
-    firsts = _in_periods(ctx, _key_action_firsts(ctx), "first")
+    firsts = in_periods(ctx, _key_action_firsts(ctx), "first")
     n = firsts.group_by("period").aggregate(k=firsts.count())
     a = active_users(ctx)
     j = a.left_join(n, "period")
@@ -212,7 +211,7 @@ def _milestone_days(ctx: Context, flag: str) -> ir.Table:
     j = j.select(
         day=j.completed_at.date(), days=j.completed_at.date().delta(j.contract_start, unit="day")
     )
-    return _in_periods(ctx, j.view(), "day")
+    return in_periods(ctx, j.view(), "day")
 
 
 def _median_days(ctx: Context, flag: str) -> ir.Table:
@@ -237,7 +236,7 @@ def time_to_initial_launch(ctx: Context) -> ir.Table:
 
 def _touchpoints(ctx: Context) -> ir.Table:
     t = ctx.tables["touchpoints"]
-    return _in_periods(ctx, t.mutate(day=t.occurred_at.date()), "day")
+    return in_periods(ctx, t.mutate(day=t.occurred_at.date()), "day")
 
 
 @metric("engagement_rate", title="Customer engagement rate", family="engagement", unit="per_month")
@@ -264,7 +263,7 @@ def _two_way(ctx: Context) -> ir.Table:
     two = t.filter(t.kind.isin(TWO_WAY) | t.replied_at.notnull() | (t.direction == "inbound"))
     two = two.select("period", "account_id")
     r = ctx.tables["survey_responses"]
-    answers = _in_periods(ctx, r.select("account_id", day=r.answered_at.date()), "day")
+    answers = in_periods(ctx, r.select("account_id", day=r.answered_at.date()), "day")
     touches = two.union(answers.select("period", "account_id"), distinct=False)
     sums = touches.group_by("period").aggregate(
         touches=touches.count(), engaged=touches.account_id.nunique()
@@ -295,7 +294,7 @@ def unanswered_outreach(ctx: Context) -> ir.Table:
 
 def _tickets(ctx: Context) -> ir.Table:
     t = ctx.tables["tickets"]
-    return _in_periods(ctx, t.mutate(day=t.opened_at.date()), "day")
+    return in_periods(ctx, t.mutate(day=t.opened_at.date()), "day")
 
 
 @metric("tickets_per_100_users", title="Support load", family="engagement", unit="ratio")
@@ -323,7 +322,7 @@ def open_critical_tickets(ctx: Context) -> ir.Table:
 def time_to_resolution_hours(ctx: Context) -> ir.Table:
     """Median hours from opening to resolution of tickets resolved in the period."""
     t = ctx.tables["tickets"].filter(lambda t: t.resolved_at.notnull())
-    t = _in_periods(ctx, t.mutate(day=t.resolved_at.date()), "day")
+    t = in_periods(ctx, t.mutate(day=t.resolved_at.date()), "day")
     hours = t.resolved_at.delta(t.opened_at, unit="second") / 3600
     s = every_period(ctx, t.group_by("period").aggregate(v=hours.median()), fill=None)
     return series(s, s.v)

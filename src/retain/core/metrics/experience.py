@@ -10,8 +10,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from retain.core import mrr
-from retain.core.metrics._common import every_period, ratio, series
+from retain.core.metrics._common import every_period, in_periods, ratio, series
 from retain.core.metrics.registry import Context, metric
 
 DEFAULT_THRESHOLD = {"csat": 4, "ces": 5}
@@ -29,14 +28,7 @@ def answers(ctx: Context, kind: str) -> ir.Table:
     j = j.select(
         "score", "scale_min", "scale_max", "direction", day=j.answered_at.date(), positive=positive
     )
-    return _in_periods(ctx, j.view(), "day")
-
-
-def _in_periods(ctx: Context, t: ir.Table, day_col: str) -> ir.Table:
-    """Rows of `t` tagged with the context period that contains `t[day_col]`."""
-    pt = mrr.periods_table(ctx.periods)
-    j = t.join(pt, (t[day_col] >= pt.start) & (t[day_col] <= pt.last_day))
-    return j.drop("before", "start", "last_day")
+    return in_periods(ctx, j.view(), "day")
 
 
 @metric("nps", title="Net Promoter Score", family="experience", unit="score")
@@ -95,7 +87,7 @@ def survey_response_rate(ctx: Context) -> ir.Table:
     inv = inv.select("invitation_id", day=inv.sent_at.date())
     resp = ctx.tables["survey_responses"]
     answered = resp.filter(resp.invitation_id.notnull()).select("invitation_id").distinct()
-    tagged = _in_periods(ctx, inv, "day")
+    tagged = in_periods(ctx, inv, "day")
     flagged = tagged.left_join(answered, "invitation_id")
     flagged = flagged.mutate(hit=flagged.invitation_id_right.notnull())
     sums = flagged.group_by("period").aggregate(sent=flagged.count(), answered=flagged.hit.sum())
