@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ibis
+import pyarrow as pa
 import pytest
 
 from retain.core import metrics as m
@@ -19,8 +20,8 @@ D = dt.date
 def table(name: str, rows: Sequence[dict[str, Any]]) -> ibis.Table:
     """A contract table from dict rows; missing columns are null."""
     schema = SCHEMAS[name]
-    data = {c: [r.get(c) for r in rows] for c in schema.names}
-    return ibis.memtable(data, schema=schema)
+    arrays = {c: pa.array([r.get(c) for r in rows], type=t.to_pyarrow()) for c, t in schema.items()}
+    return ibis.memtable(pa.table(arrays))
 
 
 def sub(

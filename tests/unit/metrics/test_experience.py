@@ -1,0 +1,118 @@
+"""Survey metrics: NPS, CSAT (top-2-box and seed 001's 6-10 variant), CES, response rate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tests.unit.metrics.conftest import D, Runner, months
+
+MAR = months(D(2026, 3, 1), D(2026, 3, 31))
+T = dt.datetime(2026, 3, 10, 12)
+
+SURVEYS = [
+    {
+        "survey_id": 1,
+        "kind": "nps",
+        "scale_min": 0,
+        "scale_max": 10,
+        "direction": "higher_better",
+        "aggregation": "nps",
+    },
+    {
+        "survey_id": 2,
+        "kind": "csat",
+        "scale_min": 1,
+        "scale_max": 5,
+        "direction": "higher_better",
+        "aggregation": "top_box",
+        "positive_threshold": 4,
+    },
+    {
+        "survey_id": 3,
+        "kind": "csat",
+        "scale_min": 1,
+        "scale_max": 10,
+        "direction": "higher_better",
+        "aggregation": "top_box",
+        "positive_threshold": 6,
+    },
+    {
+        "survey_id": 4,
+        "kind": "ces",
+        "scale_min": 1,
+        "scale_max": 7,
+        "direction": "higher_better",
+        "aggregation": "mean",
+        "positive_threshold": 5,
+    },
+    {
+        "survey_id": 5,
+        "kind": "ces",
+        "scale_min": 1,
+        "scale_max": 5,
+        "direction": "lower_better",
+        "aggregation": "mean",
+        "positive_threshold": 2,
+    },
+]
+
+
+def answers(survey: int, scores: list[int], when: dt.datetime = T) -> list[dict[str, Any]]:
+    return [
+        {
+            "survey_id": survey,
+            "account_id": 1,
+            "invitation_id": None,
+            "score": s,
+            "answered_at": when,
+        }
+        for s in scores
+    ]
+
+
+def test_nps_from_promoters_and_detractors(run: Runner) -> None:
+    # 5 promoters, 3 passives, 2 detractors -> 50% - 20% = 30
+    rows = answers(1, [10, 9, 9, 10, 9, 8, 7, 7, 6, 0]) + answers(
+        1, [0, 0], dt.datetime(2026, 4, 1)
+    )
+    assert run("nps", MAR, surveys=SURVEYS, survey_responses=rows) == {"2026-03": 30.0}
+
+
+def test_nps_bounds(run: Runner) -> None:
+    assert run("nps", MAR, surveys=SURVEYS, survey_responses=answers(1, [0, 3]))["2026-03"] == -100
+    assert run("nps", MAR, surveys=SURVEYS, survey_responses=answers(1, [9, 10]))["2026-03"] == 100
+
+
+def test_csat_top_two_box_and_ten_point_variant(run: Runner) -> None:
+    five = answers(2, [5, 4, 3, 2])  # 2 of 4 positive
+    ten = answers(3, [6, 10, 5, 1])  # 2 of 4 positive on the 6-10 rule
+    assert run("csat", MAR, surveys=SURVEYS, survey_responses=five)["2026-03"] == 50.0
+    both = run("csat", MAR, surveys=SURVEYS, survey_responses=five + ten + answers(3, [7]))
+    assert both["2026-03"] == pytest.approx(5 / 9 * 100)
+
+
+def test_ces_mean_uses_ces2_only_and_share_respects_direction(run: Runner) -> None:
+    rows = answers(4, [7, 6, 2]) + answers(5, [1, 4])  # CES 1.0: 1 is easy, 4 is not
+    assert run("ces", MAR, surveys=SURVEYS, survey_responses=rows)["2026-03"] == pytest.approx(5.0)
+    share = run("ces_easy_share", MAR, surveys=SURVEYS, survey_responses=rows)["2026-03"]
+    assert share == pytest.approx(3 / 5 * 100)
+
+
+def test_response_rate(run: Runner) -> None:
+    invitations = [
+        {"invitation_id": i, "survey_id": 1, "account_id": 1, "sent_at": T} for i in range(1, 5)
+    ]
+    rows = answers(1, [9, 3])
+    rows[0]["invitation_id"] = 1
+    rows[1]["invitation_id"] = 3
+    out = run(
+        "survey_response_rate",
+        MAR,
+        surveys=SURVEYS,
+        survey_invitations=invitations,
+        survey_responses=rows,
+    )
+    assert out == {"2026-03": 0.5}
