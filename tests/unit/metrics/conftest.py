@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,7 +69,7 @@ def run(con: Any) -> Runner:
         df = con.execute(m.get(name)(ctx))
         out: dict[str, float | None] = {}
         for label, value in zip(df["period"], df["value"], strict=True):
-            out[label] = None if value != value else float(value)  # NaN -> None
+            out[label] = None if math.isnan(value) else float(value)
         return out
 
     return runner

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
-import ibis
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,7 +47,9 @@ def items(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 def _series(con: Any, ctx: m.Context, name: str) -> dict[str, float]:
     df = con.execute(m.get(name)(ctx))
-    return {p: float(v) for p, v in zip(df["period"], df["value"], strict=True) if v == v}
+    return {
+        p: float(v) for p, v in zip(df["period"], df["value"], strict=True) if not math.isnan(v)
+    }
 
 
 @settings(
