@@ -49,3 +49,4 @@ clean:
 
 docs: $(STAMP)
 	$(BIN)/python -m retain.cli.reference > docs/cli.md
+	$(BIN)/python -m retain.cli.reference metrics > docs/metrics.md

@@ -7,9 +7,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from retain.cli.main import app
-from retain.cli.reference import render
+from retain.cli.reference import render, render_metrics
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
 
 
 def test_cli_docs_are_current() -> None:
@@ -25,3 +26,16 @@ def test_every_command_has_help() -> None:
         sub = runner.invoke(app, [name, "--help"])
         assert sub.exit_code == 0, sub.output
         assert "Usage" in sub.output
+
+
+def test_metrics_docs_are_current() -> None:
+    assert METRICS_DOC.read_text() == render_metrics(), "docs/metrics.md is stale: run `make docs`"
+
+
+def test_every_metric_is_documented_with_a_definition() -> None:
+    from retain.core import metrics as m
+
+    text = METRICS_DOC.read_text()
+    for metric in m.all_metrics():
+        assert metric.definition, metric.name
+        assert f"`{metric.name}`" in text

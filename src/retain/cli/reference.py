@@ -47,7 +47,70 @@ def _param(param: click.Parameter) -> str:
     return f"| {names} | {shown} | {help_text.replace('|', '/')} |"
 
 
-if __name__ == "__main__":
+
+
+METRICS_INTRO = """# Metrics
+
+Every KPI Retain reports, generated from the metric registry (`make docs`): the name used by
+`retain metrics` (CLI, JSON keys, API), its unit, its definition with the convention Retain
+follows by default, and the settings that change it (`retain metrics --set key=value`).
+
+Conventions that apply to every revenue and customer metric:
+
+- A period is a calendar week (Monday to Sunday), month or quarter. A figure "at the start" of a
+  period is measured on the last day of the previous period, "at the end" on its last day (or the
+  as-of date, for the running period). So a subscription starting on March 1 is new in March, and
+  one paid through March 31 churns in April, the first month not paid for (churn recognised at
+  the end of the paid period; `churn_at=cancellation` recognises it on the cancellation day).
+- MRR movements compare each customer's MRR at the start and the end of the period; the bridge
+  start + new + expansion + reactivation - contraction - churn = end holds exactly.
+- A rate over nobody (no customers at the start, no answers) is not reported, rather than 0.
+- `--segment key=value` restricts every input to the accounts of a segment (segment, tier,
+  industry, plan, region, owner, stage); spend (CAC, CRC) is not split by segment.
+- `retain metrics --explain NAME` prints a metric's definition, the settings used, its values and,
+  for revenue and customer metrics, the customers behind the last period's figure.
+
+| setting | default | meaning |
+|---|---|---|
+| `subtract_discounts` | `true` | MRR after recurring discounts |
+| `churn_at` | `period_end` | when churn is recognised: end of the paid period or `cancellation` |
+| `zero_plan_is_churn` | `true` | a move to a $0 plan counts as churn (else as contraction) |
+| `reactivation_window_days` | `None` | a return after any gap is reactivation; with a number, a longer gap counts as new |
+| `same_period_new_churned` | `exclude` | customers who start and churn inside a period: `exclude` from both counts or `include` in both |
+| `gross_margin` | `1.0` | for CLV and CAC payback |
+| `quick_ratio_includes_reactivation` | `true` | |
+| `clv_churn_months` | `6` | months of churn averaged for CLV |
+"""
+
+
+def render_metrics() -> str:
+    """Markdown reference of every registered metric, by family."""
+    from retain.core import metrics as m
+
+    parts = [METRICS_INTRO]
+    for family in ("revenue", "customers", "value", "experience", "engagement"):
+        parts.append(f"\n## {family.capitalize()}\n")
+        parts.append("| name | metric | unit | definition | settings |")
+        parts.append("|---|---|---|---|---|")
+        for metric in m.all_metrics(family):
+            settings = ", ".join(f"`{s}`" for s in metric.settings)
+            parts.append(
+                f"| `{metric.name}` | {metric.title} | {metric.unit} | {metric.definition} "
+                f"| {settings} |"
+            )
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: list[str]) -> str:
+    """`python -m retain.cli.reference [metrics]`: the CLI (or metrics) reference."""
+    if argv == ["metrics"]:
+        return render_metrics()
     from retain.cli.main import app
 
-    print(render(app), end="")
+    return render(app)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(main(sys.argv[1:]), end="")
