@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
 import pytest
-
-# The SQLite test database is a file, so engines can read it over their own connection.
-os.environ.setdefault(
-    "RETAIN_TEST_SQLITE_PATH",
-    os.path.join(tempfile.gettempdir(), f"retain-test-{os.getpid()}.sqlite3"),
-)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -78,7 +78,9 @@ def compute(
     query: Query, names: list[str] | None = None, engine: engines.Engine | None = None
 ) -> dict[str, dict[str, float | None]]:
     """{metric name: {period label: value}} for the named metrics (default: all)."""
-    engine = engine or open_engine(query)
+    if engine is None:
+        with open_engine(query) as owned:
+            return compute(query, names, owned)
     ctx = context(query, engine)
     chosen = [m.get(n) for n in names] if names else list(m.all_metrics())
     return {metric.name: _values(engine.execute(metric(ctx)), ctx) for metric in chosen}
@@ -133,7 +135,9 @@ _MOVEMENT_INPUTS = {
 def explain(query: Query, name: str, engine: engines.Engine | None = None) -> Explanation:
     """The definition, settings and inputs behind metric `name` for the query's last period."""
     metric = m.get(name)
-    engine = engine or open_engine(query)
+    if engine is None:
+        with open_engine(query) as owned:
+            return explain(query, name, owned)
     ctx = context(query, engine)
     values = _values(engine.execute(metric(ctx)), ctx)
     inputs, caption = _inputs(name, ctx, engine)

@@ -12,6 +12,7 @@ Each contract table of `retain.core.tables` is one SELECT over the app's tables.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,11 +37,16 @@ CONTRACT_SQL: dict[str, str] = {
         LEFT JOIN retain_user u ON u.id = a.owner_id
         LEFT JOIN retain_lifecycle_stage s ON s.id = a.stage_id""",
     "subscriptions": """
-        SELECT account_id, external_id, plan, amount, quantity, "interval", discount_percent,
+        SELECT account_id, external_id, plan, CAST(amount AS DOUBLE PRECISION) AS amount, quantity,
+               "interval", CAST(discount_percent AS DOUBLE PRECISION) AS discount_percent,
                discount_end, charge_type, status, start_date, end_date, cancelled_at
         FROM retain_subscription_item""",
-    "purchases": "SELECT account_id, purchased_at, amount FROM retain_purchase",
-    "costs": "SELECT category, period_start, period_end, amount FROM retain_cost",
+    "purchases": """
+        SELECT account_id, purchased_at, CAST(amount AS DOUBLE PRECISION) AS amount
+        FROM retain_purchase""",
+    "costs": """
+        SELECT category, period_start, period_end, CAST(amount AS DOUBLE PRECISION) AS amount
+        FROM retain_cost""",
     "contacts": "SELECT id AS contact_id, account_id, created_at FROM retain_contact",
     "features": "SELECT event_name, is_key_feature, is_key_action, plans FROM retain_feature",
     "usage_daily": """
@@ -84,6 +90,16 @@ class Engine:
         result: pd.DataFrame = self.backend.execute(expr)
         return result
 
+    def close(self) -> None:
+        """Release the backend's connection."""
+        self.backend.disconnect()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def connect(url: str, engine: str = "duckdb") -> Engine:
     """An engine over the app database at `url` (a RETAIN_DATABASE_URL)."""
@@ -107,6 +123,8 @@ def _duckdb(url: str) -> Engine:
 
 def _read_sqlite(config: dict[str, Any], sql: str, name: str) -> pa.Table:
     """Rows of `sql` from SQLite as Arrow, dates and times still as text."""
+    if not Path(config["NAME"]).exists():
+        raise ConfigurationError(f"no Retain database at {config['NAME']}: run `retain init` first")
     uri = f"file:{config['NAME']}?mode=ro"
     with sqlite3.connect(uri, uri=True) as db:
         cursor = db.execute(sql)

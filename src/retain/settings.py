@@ -7,6 +7,7 @@ that every setting is documented in docs/configuration.md.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,7 +129,7 @@ def _sqlite_config(url: str, base_dir: Path, timeout: int) -> dict[str, Any]:
             ),
         },
         # Tests that read the store from another connection (engines) need a file.
-        "TEST": {"NAME": os.environ.get("RETAIN_TEST_SQLITE_PATH") or None},
+        "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"retain-test-{os.getpid()}.sqlite3")},
     }
 
 
