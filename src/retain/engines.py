@@ -12,9 +12,9 @@ Each contract table of `retain.core.tables` is one SELECT over the app's tables.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import ibis

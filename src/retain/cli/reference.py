@@ -75,8 +75,8 @@ Conventions that apply to every revenue and customer metric:
 | `subtract_discounts` | `true` | MRR after recurring discounts |
 | `churn_at` | `period_end` | when churn is recognised: end of the paid period or `cancellation` |
 | `zero_plan_is_churn` | `true` | a move to a $0 plan counts as churn (else as contraction) |
-| `reactivation_window_days` | `None` | a return after any gap is reactivation; with a number, a longer gap counts as new |
-| `same_period_new_churned` | `exclude` | customers who start and churn inside a period: `exclude` from both counts or `include` in both |
+| `reactivation_window_days` | `None` | days; a return after a longer gap counts as new |
+| `same_period_new_churned` | `exclude` | start-and-churn inside a period: in neither count |
 | `gross_margin` | `1.0` | for CLV and CAC payback |
 | `quick_ratio_includes_reactivation` | `true` | |
 | `clv_churn_months` | `6` | months of churn averaged for CLV |
