@@ -52,10 +52,11 @@ CONTRACT_SQL: dict[str, str] = {
     "usage_daily": """
         SELECT account_id, contact_id, event_name, day, "count" FROM retain_usage_daily""",
     "tickets": """
-        SELECT account_id, opened_at, first_response_at, resolved_at, priority, status
+        SELECT account_id, opened_at, first_response_at, resolved_at, priority, status,
+               satisfaction
         FROM retain_ticket""",
     "touchpoints": """
-        SELECT account_id, kind, direction, occurred_at, replied_at, sentiment
+        SELECT account_id, contact_id, kind, direction, occurred_at, replied_at, sentiment
         FROM retain_touchpoint""",
     "surveys": """
         SELECT id AS survey_id, kind, scale_min, scale_max, direction, aggregation,
@@ -68,7 +69,7 @@ CONTRACT_SQL: dict[str, str] = {
         SELECT survey_id, account_id, invitation_id, score, answered_at
         FROM retain_survey_response""",
     "milestones": """
-        SELECT m.account_id, t.is_go_live, t.is_first_value, m.completed_at
+        SELECT m.account_id, m.due_date, t.is_go_live, t.is_first_value, m.completed_at
         FROM retain_account_milestone m
         JOIN retain_milestone_template t ON t.id = m.template_id""",
 }

@@ -79,11 +79,13 @@ SCHEMAS: dict[str, ibis.Schema] = {
             "resolved_at": "timestamp",
             "priority": "string",
             "status": "string",
+            "satisfaction": "int64",
         }
     ),
     "touchpoints": ibis.schema(
         {
             "account_id": "int64",
+            "contact_id": "int64",
             "kind": "string",
             "direction": "string",
             "occurred_at": "timestamp",
@@ -122,6 +124,7 @@ SCHEMAS: dict[str, ibis.Schema] = {
     "milestones": ibis.schema(
         {
             "account_id": "int64",
+            "due_date": "date",
             "is_go_live": "boolean",
             "is_first_value": "boolean",
             "completed_at": "timestamp",
