@@ -52,11 +52,6 @@ def months(first: dt.date, last: dt.date) -> list[Period]:
 Runner = Callable[..., dict[str, float | None]]
 
 
-@pytest.fixture(scope="session")
-def con() -> Any:
-    return ibis.duckdb.connect()
-
-
 @pytest.fixture
 def run(con: Any) -> Runner:
     """run(name, periods, settings=None, **tables) -> {period label: value}."""
