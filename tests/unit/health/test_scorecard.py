@@ -85,7 +85,7 @@ def test_segment_scorecards_override_the_default() -> None:
         ),
         (
             {"groups": [{"key": "g", "measures": [{"measure": "x", "points": [[1, 0]]}]}]},
-            "2+ points",
+            r"2\+ points",
         ),
         (
             {
