@@ -1,0 +1,1 @@
+"""Outcome-calibrated churn and expansion risk: labels, models, backtests, explanations."""
