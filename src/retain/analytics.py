@@ -31,9 +31,13 @@ def metric_periods(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> list[Period]:
-    """Periods from `start` to `end` (default: the last 12 months, 8 quarters or 13 weeks up to
-    `as_of`); a period running past `as_of` is cut at `as_of`, so no future data is used."""
-    end = min(end or as_of, as_of)
+    """Periods from `start` to `end`; by default the last 12 months (8 quarters, 13 weeks)
+    complete on `as_of`. A period running past `as_of` (asked for with `end`) is cut at
+    `as_of`, so no data after it is used."""
+    if end is None:
+        current = period_of(as_of, grain)
+        end = as_of if as_of == current.last_day else current.start - dt.timedelta(days=1)
+    end = min(end, as_of)
     if start is None:
         first = period_of(end, grain).start
         for _ in range(DEFAULT_COUNT[grain] - 1):
