@@ -67,7 +67,8 @@ class Life:
     def seats_on(self, day: dt.date) -> int:
         """Seats of the main plan on `day` (0 when not a customer)."""
         return sum(
-            i.quantity for i in self.items
+            i.quantity
+            for i in self.items
             if i.plan != catalog.ADDON[0] and i.start <= day and (i.end is None or i.end >= day)
         )
 
@@ -121,8 +122,17 @@ def _first_item(life: Life, rng: np.random.Generator, start: dt.date) -> None:
     begin = life.contract_start
     if life.contract_start >= start and rng.random() < 0.3:
         life.trial_days = 14
-        life.items.append(Item(life.plan.key, price, life.seats, interval, begin,
-                               begin + dt.timedelta(days=13), status="trial"))
+        life.items.append(
+            Item(
+                life.plan.key,
+                price,
+                life.seats,
+                interval,
+                begin,
+                begin + dt.timedelta(days=13),
+                status="trial",
+            )
+        )
         begin = begin + dt.timedelta(days=14)
         life.contract_start = begin
     discount = 0.0
@@ -131,8 +141,17 @@ def _first_item(life: Life, rng: np.random.Generator, start: dt.date) -> None:
         discount = float(rng.choice([10.0, 15.0, 20.0]))
         if rng.random() < 0.6:
             discount_end = add_months(begin, int(rng.integers(3, 13))) - dt.timedelta(days=1)
-    life.items.append(Item(life.plan.key, price, life.seats, interval, begin,
-                           discount=discount, discount_end=discount_end))
+    life.items.append(
+        Item(
+            life.plan.key,
+            price,
+            life.seats,
+            interval,
+            begin,
+            discount=discount,
+            discount_end=discount_end,
+        )
+    )
 
 
 def _months(life: Life, rng: np.random.Generator, start: dt.date, end: dt.date) -> None:
@@ -163,7 +182,9 @@ def _renewal_due(life: Life, day: dt.date) -> bool:
     return (nxt - day).days <= 60
 
 
-def _maybe_churn(life: Life, rng: np.random.Generator, day: dt.date, h: float, end: dt.date) -> bool:
+def _maybe_churn(
+    life: Life, rng: np.random.Generator, day: dt.date, h: float, end: dt.date
+) -> bool:
     main = _current(life, day)
     if main is None:
         return False
@@ -191,8 +212,11 @@ def _maybe_churn(life: Life, rng: np.random.Generator, day: dt.date, h: float, e
 
 def _current(life: Life, day: dt.date) -> Item | None:
     for item in life.items:
-        if item.plan != catalog.ADDON[0] and item.status != "trial" and item.start <= day and (
-            item.end is None or item.end >= day
+        if (
+            item.plan != catalog.ADDON[0]
+            and item.status != "trial"
+            and item.start <= day
+            and (item.end is None or item.end >= day)
         ):
             return item
     return None
@@ -207,7 +231,9 @@ def _maybe_resize(life: Life, rng: np.random.Generator, day: dt.date, h: float) 
         if rng.random() < 0.3 and not any(i.plan == catalog.ADDON[0] for i in life.items):
             life.items.append(Item(catalog.ADDON[0], catalog.ADDON[1], 1, "month", day))
             return
-        _replace(main, life, day, max(main.quantity + 1, round(main.quantity * rng.uniform(1.2, 1.5))))
+        _replace(
+            main, life, day, max(main.quantity + 1, round(main.quantity * rng.uniform(1.2, 1.5)))
+        )
     elif rng.random() < sigmoid(-4.6 - 1.0 * h) and main.quantity > 2:
         life.contractions.append(day)
         addon = [i for i in life.items if i.plan == catalog.ADDON[0] and i.end is None]
@@ -223,9 +249,15 @@ def _replace(main: Item, life: Life, day: dt.date, quantity: int) -> None:
     main.end = day - dt.timedelta(days=1)
     discount_running = main.discount_end is None or main.discount_end >= day
     life.items.append(
-        Item(main.plan, main.price, quantity, main.interval, day,
-             discount=main.discount if discount_running else 0.0,
-             discount_end=main.discount_end if discount_running else None)
+        Item(
+            main.plan,
+            main.price,
+            quantity,
+            main.interval,
+            day,
+            discount=main.discount if discount_running else 0.0,
+            discount_end=main.discount_end if discount_running else None,
+        )
     )
 
 

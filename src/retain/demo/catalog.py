@@ -43,27 +43,139 @@ FEATURES = (
     ("workflow_automated", "Workflows", True, False, "growth,enterprise", 0.04),
 )
 
-INDUSTRIES = ("Software", "Retail", "Healthcare", "Finance", "Manufacturing", "Education",
-              "Logistics", "Media")
+INDUSTRIES = (
+    "Software",
+    "Retail",
+    "Healthcare",
+    "Finance",
+    "Manufacturing",
+    "Education",
+    "Logistics",
+    "Media",
+)
 REGIONS = ("North America", "Europe", "APAC", "LATAM")
 DATA_REGIONS = {"North America": "us", "Europe": "eu", "APAC": "apac", "LATAM": "us"}
 CRMS = ("salesforce", "hubspot", "pipedrive", "none")
-NAME_A = ("Blue", "Bright", "Cedar", "Clear", "Delta", "Echo", "Granite", "Harbor", "Iron",
-          "Juniper", "Keystone", "Lumen", "Maple", "Nova", "Orbit", "Pioneer", "Quartz", "River",
-          "Summit", "Tidal", "Union", "Vertex", "Willow", "Zenith", "Atlas", "Beacon", "Copper",
-          "Falcon", "Horizon", "Meridian")
-NAME_B = ("Labs", "Systems", "Health", "Logistics", "Retail", "Capital", "Works", "Foods",
-          "Learning", "Media", "Analytics", "Partners", "Group", "Goods", "Motors", "Energy")
-FIRST = ("Ana", "Ben", "Chen", "Dana", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jo", "Kofi",
-         "Lena", "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tomas", "Uma",
-         "Viktor", "Wen", "Yara", "Zoe", "Liam", "Mia", "Noah", "Emma", "Arjun")
-LAST = ("Smith", "Garcia", "Chen", "Müller", "Okafor", "Silva", "Kowalski", "Nguyen", "Patel",
-        "Johnson", "Rossi", "Kim", "Haddad", "Larsen", "Moreau", "Tanaka", "Brown", "Novak")
-ROLES = ("Analyst", "Operations Manager", "Head of Data", "Marketing Lead", "Engineer",
-         "Finance Manager", "VP Operations", "Product Manager")
+NAME_A = (
+    "Blue",
+    "Bright",
+    "Cedar",
+    "Clear",
+    "Delta",
+    "Echo",
+    "Granite",
+    "Harbor",
+    "Iron",
+    "Juniper",
+    "Keystone",
+    "Lumen",
+    "Maple",
+    "Nova",
+    "Orbit",
+    "Pioneer",
+    "Quartz",
+    "River",
+    "Summit",
+    "Tidal",
+    "Union",
+    "Vertex",
+    "Willow",
+    "Zenith",
+    "Atlas",
+    "Beacon",
+    "Copper",
+    "Falcon",
+    "Horizon",
+    "Meridian",
+)
+NAME_B = (
+    "Labs",
+    "Systems",
+    "Health",
+    "Logistics",
+    "Retail",
+    "Capital",
+    "Works",
+    "Foods",
+    "Learning",
+    "Media",
+    "Analytics",
+    "Partners",
+    "Group",
+    "Goods",
+    "Motors",
+    "Energy",
+)
+FIRST = (
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dana",
+    "Eli",
+    "Fatima",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jo",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Yara",
+    "Zoe",
+    "Liam",
+    "Mia",
+    "Noah",
+    "Emma",
+    "Arjun",
+)
+LAST = (
+    "Smith",
+    "Garcia",
+    "Chen",
+    "Müller",
+    "Okafor",
+    "Silva",
+    "Kowalski",
+    "Nguyen",
+    "Patel",
+    "Johnson",
+    "Rossi",
+    "Kim",
+    "Haddad",
+    "Larsen",
+    "Moreau",
+    "Tanaka",
+    "Brown",
+    "Novak",
+)
+ROLES = (
+    "Analyst",
+    "Operations Manager",
+    "Head of Data",
+    "Marketing Lead",
+    "Engineer",
+    "Finance Manager",
+    "VP Operations",
+    "Product Manager",
+)
 
-CSMS = (("maya", "Maya", "Lindqvist"), ("tom", "Tom", "Okoro"), ("ines", "Ines", "Duarte"),
-        ("raj", "Raj", "Mehta"), ("sofia", "Sofia", "Brandt"))
+CSMS = (
+    ("maya", "Maya", "Lindqvist"),
+    ("tom", "Tom", "Okoro"),
+    ("ines", "Ines", "Duarte"),
+    ("raj", "Raj", "Mehta"),
+    ("sofia", "Sofia", "Brandt"),
+)
 
 MILESTONES = (
     # key, name, target days, go-live, first value
@@ -75,23 +187,48 @@ MILESTONES = (
 )
 
 TICKET_TOPICS = (
-    ("Dashboard not loading", "Our main dashboard spins forever since this morning. {who} cannot "
-     "see any numbers. Can you check?", "bug"),
-    ("Export to CSV fails", "Every CSV export stops at 99% and the file is empty. We need it for "
-     "the weekly report.", "bug"),
-    ("How do I schedule a report?", "Is there a way to send the sales report every Monday to the "
-     "whole team?", "howto"),
-    ("Question about our invoice", "The last invoice shows more seats than we use. Could you "
-     "explain the charge?", "billing"),
-    ("Data source sync delayed", "Our warehouse sync has been hours behind for two days and the "
-     "numbers are stale.", "bug"),
-    ("SSO login problem", "Users are bounced back to the login page after signing in with SSO.",
-     "bug"),
+    (
+        "Dashboard not loading",
+        "Our main dashboard spins forever since this morning. {who} cannot "
+        "see any numbers. Can you check?",
+        "bug",
+    ),
+    (
+        "Export to CSV fails",
+        "Every CSV export stops at 99% and the file is empty. We need it for the weekly report.",
+        "bug",
+    ),
+    (
+        "How do I schedule a report?",
+        "Is there a way to send the sales report every Monday to the whole team?",
+        "howto",
+    ),
+    (
+        "Question about our invoice",
+        "The last invoice shows more seats than we use. Could you explain the charge?",
+        "billing",
+    ),
+    (
+        "Data source sync delayed",
+        "Our warehouse sync has been hours behind for two days and the numbers are stale.",
+        "bug",
+    ),
+    (
+        "SSO login problem",
+        "Users are bounced back to the login page after signing in with SSO.",
+        "bug",
+    ),
     ("Add more seats?", "We are onboarding a new team. How do we add seats to our plan?", "howto"),
-    ("Outage: app unavailable", "The app returns errors for everyone in our company. This is "
-     "blocking our month-end close.", "outage"),
-    ("Permissions for viewers", "Can viewers be limited to a single folder of dashboards?",
-     "howto"),
+    (
+        "Outage: app unavailable",
+        "The app returns errors for everyone in our company. This is blocking our month-end close.",
+        "outage",
+    ),
+    (
+        "Permissions for viewers",
+        "Can viewers be limited to a single folder of dashboards?",
+        "howto",
+    ),
     ("Slow queries", "Reports that took seconds now take minutes. Did something change?", "bug"),
 )
 
@@ -130,12 +267,21 @@ MEETING_NOTES = (
     "Training session for new analysts; good questions, follow-up material sent.",
 )
 NPS_COMMENTS = {
-    "promoter": ("Great product and a great team behind it.", "Saves us hours every week.",
-                 "Easy to use and the support is excellent."),
-    "passive": ("Good, but the reports could be faster.", "Does the job. Some features missing.",
-                "Fine overall, onboarding took a while."),
-    "detractor": ("Too slow and too many outages lately.", "Support takes days to answer.",
-                  "Hard to use, the team went back to spreadsheets."),
+    "promoter": (
+        "Great product and a great team behind it.",
+        "Saves us hours every week.",
+        "Easy to use and the support is excellent.",
+    ),
+    "passive": (
+        "Good, but the reports could be faster.",
+        "Does the job. Some features missing.",
+        "Fine overall, onboarding took a while.",
+    ),
+    "detractor": (
+        "Too slow and too many outages lately.",
+        "Support takes days to answer.",
+        "Hard to use, the team went back to spreadsheets.",
+    ),
 }
 CSAT_COMMENTS = {
     "good": ("Quick and helpful answer, thanks!", "Solved in minutes."),

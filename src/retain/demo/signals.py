@@ -15,7 +15,7 @@ import numpy as np
 
 from retain.demo import catalog
 from retain.demo.accounts import Life, sigmoid
-from retain.demo.clock import at, month_start
+from retain.demo.clock import at
 
 FEATURE_RATES = np.array([f[5] for f in catalog.FEATURES[1:]])
 
@@ -63,12 +63,16 @@ def usage(
     day_ord = np.array([d.toordinal() for d in days])
     joined = day_ord[:, None] >= np.array([p.joined.toordinal() for p in people])[None, :]
     seat_rank = np.arange(len(people))[None, :] < seats[:, None]  # unlicensed people stay out
-    p_active = np.clip(0.62 * engaged[:, None] * ramp[:, None] * weekday[:, None] * prop[None, :], 0, 0.95)
+    p_active = np.clip(
+        0.62 * engaged[:, None] * ramp[:, None] * weekday[:, None] * prop[None, :], 0, 0.95
+    )
     active = (rng.random(p_active.shape) < p_active) & joined & seat_rank
     d_idx, c_idx = np.nonzero(active)
     depth = 1 / (1 + np.exp(-(0.4 + 1.1 * health[d_idx])))
     allowed = np.array([_allowed(f[4], life.plan.key) for f in catalog.FEATURES[1:]])
-    uses = rng.random((len(d_idx), len(FEATURE_RATES))) < (FEATURE_RATES[None, :] * depth[:, None] * 2.2)
+    uses = rng.random((len(d_idx), len(FEATURE_RATES))) < (
+        FEATURE_RATES[None, :] * depth[:, None] * 2.2
+    )
     uses &= allowed[None, :]
     counts = 1 + rng.poisson(0.7, size=uses.shape)
     logins = 1 + rng.poisson(0.8, size=len(d_idx))
@@ -86,7 +90,11 @@ def _allowed(plans: str, plan: str) -> bool:
 
 
 def tickets(
-    life: Life, days: list[dt.date], rng: np.random.Generator, treated_from: dt.date | None, end: dt.date
+    life: Life,
+    days: list[dt.date],
+    rng: np.random.Generator,
+    treated_from: dt.date | None,
+    end: dt.date,
 ) -> list[dict[str, object]]:
     """Support tickets: more, and more urgent, when health is low; 20% fewer with the chatbot."""
     out: list[dict[str, object]] = []
@@ -150,7 +158,9 @@ def _pick(days: list[dt.date], rng: np.random.Generator) -> dt.date:
     return days[int(rng.integers(len(days)))]
 
 
-def _outreach(life: Life, days: list[dt.date], rng: np.random.Generator, end: dt.date) -> dict[str, object]:
+def _outreach(
+    life: Life, days: list[dt.date], rng: np.random.Generator, end: dt.date
+) -> dict[str, object]:
     day = _pick(days, rng)
     h = life.health_on(day)
     subject, text = catalog.OUTREACH[int(rng.integers(len(catalog.OUTREACH)))]
@@ -159,8 +169,14 @@ def _outreach(life: Life, days: list[dt.date], rng: np.random.Generator, end: dt
     if rng.random() < sigmoid(0.9 + 1.6 * h):
         reply = sent + dt.timedelta(hours=float(rng.lognormal(2.2 - 0.4 * h, 0.9)))
         replied = reply if reply.date() <= end else None
-    return {"kind": "email", "direction": "outbound", "at": sent, "replied": replied,
-            "subject": subject, "text": text}
+    return {
+        "kind": "email",
+        "direction": "outbound",
+        "at": sent,
+        "replied": replied,
+        "subject": subject,
+        "text": text,
+    }
 
 
 def _message(life: Life, days: list[dt.date], rng: np.random.Generator) -> dict[str, object]:
@@ -169,18 +185,36 @@ def _message(life: Life, days: list[dt.date], rng: np.random.Generator) -> dict[
     pool = catalog.NEGATIVE if h < -0.6 else catalog.POSITIVE if h > 0.7 else catalog.NEUTRAL
     text = pool[int(rng.integers(len(pool)))]
     kind = "chat" if rng.random() < 0.3 else "email"
-    return {"kind": kind, "direction": "inbound", "at": at(day, float(rng.uniform(8, 18))),
-            "replied": None, "subject": text.split(",")[0][:60], "text": text}
+    return {
+        "kind": kind,
+        "direction": "inbound",
+        "at": at(day, float(rng.uniform(8, 18))),
+        "replied": None,
+        "subject": text.split(",")[0][:60],
+        "text": text,
+    }
 
 
-def _meeting(life: Life, days: list[dt.date], rng: np.random.Generator, kind: str) -> dict[str, object]:
+def _meeting(
+    life: Life, days: list[dt.date], rng: np.random.Generator, kind: str
+) -> dict[str, object]:
     day = _pick(days, rng)
     h = life.health_on(day)
     notes = catalog.MEETING_NOTES
     idx = 2 if h < -0.6 else 3 if (kind == "qbr" and h > 0) else int(rng.integers(len(notes)))
-    subject = {"call": "Check-in call", "meeting": "Working session", "qbr": "Quarterly business review"}
-    return {"kind": kind, "direction": "outbound", "at": at(day, float(rng.uniform(9, 16))),
-            "replied": None, "subject": subject[kind], "text": notes[idx]}
+    subject = {
+        "call": "Check-in call",
+        "meeting": "Working session",
+        "qbr": "Quarterly business review",
+    }
+    return {
+        "kind": kind,
+        "direction": "outbound",
+        "at": at(day, float(rng.uniform(9, 16))),
+        "replied": None,
+        "subject": subject[kind],
+        "text": notes[idx],
+    }
 
 
 def nps_score(h: float, rng: np.random.Generator) -> int:
