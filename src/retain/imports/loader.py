@@ -1,0 +1,388 @@
+"""Import files: validate everything, resolve references, then upsert in one transaction.
+
+A file with any problem writes nothing; `dry_run` validates and counts without writing.
+Re-importing the same file changes nothing: rows whose values are unchanged are not written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.db import models, transaction
+
+from retain.core.text import tone
+from retain.errors import ImportFailed, ImportProblem
+from retain.imports import files
+from retain.imports.kinds import KINDS, get
+from retain.imports.schema import Kind
+from retain.imports.validate import check_header, parse_rows
+
+Progress = Callable[[int, int], None]
+BATCH = 2_000
+UNUSABLE_PASSWORD = "!"  # Django treats a password starting with "!" as unusable
+
+
+@dataclass
+class Result:
+    """What an import did (or would do, on a dry run)."""
+
+    kind: str
+    file: str
+    rows: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def model_of(kind: Kind) -> type[models.Model]:
+    """The Django model a kind fills."""
+    return apps.get_model("retain", kind.model)
+
+
+def import_file(
+    kind_name: str, path: Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> Result:
+    """Validate and import one file; raises ImportFailed listing every problem."""
+    kind = get(kind_name)
+    results = _atomic([(kind, path)], dry_run, progress)
+    return results[0]
+
+
+def import_dir(
+    folder: Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> list[Result]:
+    """Import every `<kind>.csv` / `<kind>.parquet` in `folder`, parents first, all or nothing."""
+    if not folder.is_dir():
+        raise ImportFailed([ImportProblem(str(folder), 0, "", "no such folder")])
+    plan = []
+    for kind in KINDS:
+        for fmt in files.FORMATS:
+            path = folder / f"{kind.name}.{fmt}"
+            if path.is_file():
+                plan.append((kind, path))
+    if not plan:
+        names = ", ".join(f"{k.name}.csv" for k in KINDS[:3])
+        raise ImportFailed(
+            [ImportProblem(str(folder), 0, "", f"no kind files found (e.g. {names})")]
+        )
+    return _atomic(plan, dry_run, progress)
+
+
+def _atomic(
+    plan: list[tuple[Kind, Path]], dry_run: bool, progress: Progress | None
+) -> list[Result]:
+    results: list[Result] = []
+    try:
+        with transaction.atomic():
+            for kind, path in plan:
+                results.append(_load(kind, path, progress))
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return results
+
+
+def _load(kind: Kind, path: Path, progress: Progress | None) -> Result:
+    header, raw = files.read(path)
+    file = str(path)
+    problems = check_header(kind, file, header)
+    if problems:
+        raise ImportFailed(problems)
+    parsed = parse_rows(kind, file, header, raw)
+    refs = _resolve(kind, file, parsed.rows, parsed.numbers, parsed.problems)
+    _kind_checks(kind, file, parsed.rows, parsed.numbers, refs, parsed.problems)
+    if parsed.problems:
+        raise ImportFailed(sorted(parsed.problems, key=lambda p: (p.row, p.column)))
+    result = Result(kind.name, file, len(parsed.rows))
+    writer = SPECIAL.get(kind.name, _upsert)
+    writer(kind, parsed.rows, refs, result, progress)
+    return result
+
+
+# --- references -----------------------------------------------------------------------------
+
+Refs = dict[str, dict[Any, int]]  # column -> referenced key -> id
+
+
+def _resolve(
+    kind: Kind,
+    file: str,
+    rows: list[dict[str, Any]],
+    numbers: list[int],
+    problems: list[ImportProblem],
+) -> Refs:
+    """Look up every referenced key; unknown ones are problems (self references may point
+    to rows of the same file)."""
+    refs: Refs = {}
+    for col in kind.columns:
+        if col.ref is None:
+            continue
+        wanted = {r[col.name] for r in rows if r.get(col.name) is not None}
+        model = apps.get_model("retain", col.ref.model)
+        found = _lookup(model, col.ref.lookup, wanted)
+        refs[col.name] = found
+        own = {r[kind.key[0]] for r in rows} if col.ref.model == kind.model else set()
+        for row, number in zip(rows, numbers, strict=True):
+            value = row.get(col.name)
+            if value is not None and value not in found and value not in own:
+                label = col.ref.model.replace("Item", "").lower()
+                problems.append(ImportProblem(file, number, col.name, f"unknown {label} {value!r}"))
+    return refs
+
+
+def _lookup(model: type[models.Model], field: str, values: Iterable[Any]) -> dict[Any, int]:
+    out: dict[Any, int] = {}
+    values = list(values)
+    for i in range(0, len(values), 900):
+        chunk = values[i : i + 900]
+        out.update(
+            model._default_manager.filter(**{f"{field}__in": chunk}).values_list(field, "id")
+        )
+    return out
+
+
+def _kind_checks(
+    kind: Kind,
+    file: str,
+    rows: list[dict[str, Any]],
+    numbers: list[int],
+    refs: Refs,
+    problems: list[ImportProblem],
+) -> None:
+    if kind.name == "survey_responses":
+        _score_in_scale(file, rows, numbers, refs, problems)
+
+
+def _score_in_scale(
+    file: str,
+    rows: list[dict[str, Any]],
+    numbers: list[int],
+    refs: Refs,
+    problems: list[ImportProblem],
+) -> None:
+    """A score must lie within its survey's scale (the database enforces it too)."""
+    survey = apps.get_model("retain", "Survey")
+    scales = {s.id: (s.scale_min, s.scale_max) for s in survey.objects.all()}
+    for row, number in zip(rows, numbers, strict=True):
+        sid = refs["survey_id"].get(row.get("survey_id"))
+        score = row.get("score")
+        if sid is None or score is None:
+            continue
+        lo, hi = scales[sid]
+        if not lo <= score <= hi:
+            problems.append(
+                ImportProblem(
+                    file,
+                    number,
+                    "score",
+                    f"{score} is outside survey {row['survey_id']!r}'s scale {lo}-{hi}",
+                )
+            )
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _values(
+    kind: Kind, row: dict[str, Any], refs: Refs, model: type[models.Model]
+) -> dict[str, Any]:
+    """Model field values of a parsed row (references as ids, defaults filled)."""
+    out: dict[str, Any] = {}
+    for col in kind.columns:
+        if col.name not in row:
+            if col.default is not None:
+                out[col.target] = col.default
+            continue
+        value = row[col.name]
+        if col.ref is not None:
+            if col.ref.model == kind.model:
+                continue  # self references are set after the rows exist
+            out[f"{col.target}_id"] = refs[col.name].get(value) if value is not None else None
+        elif value is None:
+            out[col.target] = _empty(model, col.target, col.default)
+        else:
+            out[col.target] = value
+    if "attributes" in row:
+        merged = dict(out.get("custom_attributes") or {})
+        merged.update(row["attributes"])
+        out["custom_attributes"] = merged
+    return out
+
+
+def _empty(model: type[models.Model], name: str, default: Any) -> Any:
+    if default is not None:
+        return default
+    field = model._meta.get_field(name)
+    if isinstance(field, models.Field) and field.has_default():
+        return field.get_default()
+    return None
+
+
+def _key(kind: Kind, values: dict[str, Any], row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        row[k] if kind.column(k).ref is None else values[f"{kind.column(k).target}_id"]
+        for k in kind.key
+    )
+
+
+def _upsert(
+    kind: Kind, rows: list[dict[str, Any]], refs: Refs, result: Result, progress: Progress | None
+) -> None:
+    model = model_of(kind)
+    prepared = [(row, _values(kind, row, refs, model)) for row in rows]
+    if kind.name == "touchpoints":
+        _sentiment(prepared)
+    key_fields = [kind.column(k).target + ("_id" if kind.column(k).ref else "") for k in kind.key]
+    existing = _existing(model, key_fields, [_key(kind, v, r) for r, v in prepared])
+    create: list[models.Model] = []
+    update: list[models.Model] = []
+    fields: set[str] = set()
+    for n, (row, values) in enumerate(prepared, start=1):
+        obj = existing.get(_key(kind, values, row))
+        if obj is None:
+            if kind.model == "User":
+                values["password"] = UNUSABLE_PASSWORD  # set it later with createuser/admin
+            create.append(model(**values))
+        else:
+            changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
+            if changed:
+                for k, v in changed.items():
+                    setattr(obj, k, v)
+                fields.update(changed)
+                update.append(obj)
+        if progress and n % BATCH == 0:
+            progress(n, len(prepared))
+    model._default_manager.bulk_create(create, batch_size=BATCH)
+    if update:
+        model._default_manager.bulk_update(update, sorted(fields), batch_size=BATCH)
+    result.created, result.updated = len(create), len(update)
+    result.unchanged = len(prepared) - len(create) - len(update)
+    _self_refs(kind, rows, model)
+    if progress:
+        progress(len(prepared), len(prepared))
+
+
+def _existing(
+    model: type[models.Model], key_fields: list[str], keys: list[tuple[Any, ...]]
+) -> dict[tuple[Any, ...], Any]:
+    """Existing rows by key, fetched in chunks."""
+    out: dict[tuple[Any, ...], Any] = {}
+    if len(key_fields) == 1:
+        wanted = [k[0] for k in keys]
+        for i in range(0, len(wanted), 900):
+            for obj in model._default_manager.filter(
+                **{f"{key_fields[0]}__in": wanted[i : i + 900]}
+            ):
+                out[(getattr(obj, key_fields[0]),)] = obj
+        return out
+    first = sorted({k[0] for k in keys if k[0] is not None})
+    for i in range(0, len(first), 900):
+        for obj in model._default_manager.filter(**{f"{key_fields[0]}__in": first[i : i + 900]}):
+            out[tuple(getattr(obj, f) for f in key_fields)] = obj
+    return out
+
+
+def _self_refs(kind: Kind, rows: list[dict[str, Any]], model: type[models.Model]) -> None:
+    """Set references to rows of the same kind (an account's parent) once all rows exist."""
+    for col in kind.columns:
+        if (
+            col.ref is None
+            or col.ref.model != kind.model
+            or col.name not in (rows[0] if rows else {})
+        ):
+            continue
+        ids = dict(model._default_manager.values_list(col.ref.lookup, "id"))
+        current = dict(model._default_manager.values_list("id", f"{col.target}_id"))
+        for row in rows:
+            own = ids[row[kind.key[0]]]
+            target = ids.get(row[col.name]) if row[col.name] is not None else None
+            if current.get(own) != target:
+                model._default_manager.filter(id=own).update(**{f"{col.target}_id": target})
+
+
+def _sentiment(prepared: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """The customer's messages (inbound) without a sentiment get the tone of their text."""
+    for _, values in prepared:
+        inbound = values.get("direction") == "inbound"
+        if inbound and values.get("sentiment") is None and values.get("text"):
+            values["sentiment"] = tone(values["text"])
+
+
+def _events(
+    kind: Kind, rows: list[dict[str, Any]], refs: Refs, result: Result, progress: Progress | None
+) -> None:
+    """Insert new events (known message ids are skipped) and add them to the daily rollups."""
+    model = model_of(kind)
+    contacts = _contacts({r["user_id"] for r in rows if r.get("user_id")})
+    known = set(_existing(model, ["message_id"], [(r["message_id"],) for r in rows]))
+    fresh = []
+    for row in rows:
+        if (row["message_id"],) in known:
+            continue
+        values = _values(kind, row, refs, model)
+        contact_id, account_id = contacts.get(row.get("user_id") or "", (None, None))
+        values["contact_id"] = contact_id
+        values["account_id"] = values.get("account_id") or account_id
+        values["received_at"] = values.get("received_at") or values["timestamp"]
+        fresh.append(model(**values))
+    for i in range(0, len(fresh), BATCH):
+        model._default_manager.bulk_create(fresh[i : i + BATCH])
+        if progress:
+            progress(min(i + BATCH, len(fresh)), len(fresh))
+    _rollup(fresh)
+    result.created, result.unchanged = len(fresh), len(rows) - len(fresh)
+
+
+def _contacts(user_ids: set[str]) -> dict[str, tuple[int, int | None]]:
+    contact = apps.get_model("retain", "Contact")
+    out: dict[str, tuple[int, int | None]] = {}
+    ids = sorted(user_ids)
+    for i in range(0, len(ids), 900):
+        rows = contact.objects.filter(external_id__in=ids[i : i + 900])
+        out.update({c.external_id: (c.id, c.account_id) for c in rows})
+    return out
+
+
+def _rollup(events: list[Any]) -> None:
+    """Add new track events to the daily rollup (account, contact, event, UTC day)."""
+    usage = apps.get_model("retain", "UsageDaily")
+    counts: dict[tuple[int, int, str, dt.date], int] = defaultdict(int)
+    for e in events:
+        if e.type == "track" and e.account_id and e.contact_id and e.name:
+            counts[(e.account_id, e.contact_id, e.name, e.timestamp.astimezone(dt.UTC).date())] += 1
+    if not counts:
+        return
+    accounts = sorted({k[0] for k in counts})
+    existing = {
+        (u.account_id, u.contact_id, u.event_name, u.day): u
+        for u in usage.objects.filter(
+            account_id__in=accounts, day__in=sorted({k[3] for k in counts})
+        )
+    }
+    create, update = [], []
+    for key, n in counts.items():
+        if key in existing:
+            existing[key].count += n
+            update.append(existing[key])
+        else:
+            create.append(
+                usage(account_id=key[0], contact_id=key[1], event_name=key[2], day=key[3], count=n)
+            )
+    usage.objects.bulk_create(create, batch_size=BATCH)
+    usage.objects.bulk_update(update, ["count"], batch_size=BATCH)
+
+
+SPECIAL: dict[str, Callable[[Kind, list[dict[str, Any]], Refs, Result, Progress | None], None]] = {
+    "events": _events,
+}
