@@ -50,3 +50,4 @@ clean:
 docs: $(STAMP)
 	$(BIN)/python -m retain.cli.reference > docs/cli.md
 	$(BIN)/python -m retain.cli.reference metrics > docs/metrics.md
+	$(BIN)/python -m retain.cli.reference imports > docs/imports.md

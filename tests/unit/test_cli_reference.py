@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from retain.cli.main import app
-from retain.cli.reference import render, render_metrics
+from retain.cli.reference import render, render_imports, render_metrics
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
@@ -39,3 +39,12 @@ def test_every_metric_is_documented_with_a_definition() -> None:
     for metric in m.all_metrics():
         assert metric.definition, metric.name
         assert f"`{metric.name}`" in text
+
+
+def test_import_docs_are_current_and_every_kind_has_an_example() -> None:
+    root = Path(__file__).resolve().parents[2]
+    assert (root / "docs" / "imports.md").read_text() == render_imports(), "run `make docs`"
+    from retain.imports.kinds import KINDS
+
+    for kind in KINDS:
+        assert (root / "examples" / "import" / f"{kind.name}.csv").is_file(), kind.name
