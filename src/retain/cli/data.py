@@ -14,9 +14,9 @@ from retain.errors import ImportFailed
 from retain.imports.loader import Result
 
 console = Console()
-err = Console(stderr=True)
 KIND_HELP = (
-    "What the file holds: users, accounts, contacts, subscriptions, purchases, costs, features, events, "
+    "What the file holds: users, accounts, contacts, subscriptions, purchases, costs, features, "
+    "events, "
     "usage, tickets, touchpoints, surveys, survey_invitations, survey_responses, "
     "milestone_templates, milestones, lifecycle_stages, stage_changes, tasks, notes, playbooks, "
     "initiatives, initiative_accounts; or `all` with a folder of <kind>.csv/.parquet files."
@@ -53,9 +53,9 @@ def import_(
     except KeyError as exc:
         raise typer.BadParameter(str(exc).strip("'\""), param_hint="KIND") from None
     except ImportFailed as exc:
-        for problem in exc.problems:
-            err.print(str(problem), markup=False, highlight=False)
-        err.print(f"[red]{exc}[/]")
+        for problem in exc.problems:  # plain lines, never wrapped: easy to grep and to read
+            typer.echo(str(problem), err=True)
+        typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     _report(results, dry_run)
 
