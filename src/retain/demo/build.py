@@ -215,7 +215,7 @@ def _account(
     days = signals.live_days(life, start, end)
     rollups = signals.usage(life, people, days, rng, treated_from)
     for contact_id, event, day, count in rollups:
-        rows.add_plain("retain_usage_daily", account_id, contact_id, event, day, count)
+        rows.add("retain_usage_daily", account_id, contact_id, event, day, count)
     _events(rows, account_id, people, rollups, end, rng)
     tickets = _tickets(rows, life, account_id, people, days, rng, treated_from, end)
     _touchpoints(rows, life, account_id, people, days, rng, end, csm)

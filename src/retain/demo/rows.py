@@ -144,7 +144,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "currency",
         "description",
     ),
-    "retain_usage_daily": ("account_id", "contact_id", "event_name", "day", "count"),
+    "retain_usage_daily": ("id", "account_id", "contact_id", "event_name", "day", "count"),
     "retain_event": (
         "id",
         "message_id",
@@ -252,11 +252,6 @@ class Rows:
         self._check(table, row)
         self.tables[table].append(row)
         return self._ids[table]
-
-    def add_plain(self, table: str, *values: Any) -> None:
-        """Append a row of a table without an id column."""
-        self._check(table, values)
-        self.tables[table].append(values)
 
     def _check(self, table: str, row: tuple[Any, ...]) -> None:
         if len(row) != len(COLUMNS[table]):
