@@ -11,8 +11,7 @@ D = dt.date
 
 def test_default_is_the_last_twelve_complete_months() -> None:
     periods = metric_periods(D(2026, 11, 22), "month")
-    assert [p.label for p in periods][0] == "2025-11"
-    assert [p.label for p in periods][-1] == "2026-10"
+    assert (periods[0].label, periods[-1].label) == ("2025-11", "2026-10")
     assert len(periods) == 12
 
 

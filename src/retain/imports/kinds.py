@@ -46,13 +46,21 @@ def _survey_scale(row: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("users", "User", ("username",), (
-        Column("username", required=True), Column("email", default=""),
-        Column("first_name", default=""), Column("last_name", default=""),
-        Column("role", choices=("admin", "manager", "csm", "viewer"), default="csm"),
-        Column("is_active", "bool", default=True),
-    ), help="People who use Retain (owners of accounts and tasks). Passwords are never "
-            "imported: set them with `retain createuser` or in the admin."),
+    Kind(
+        "users",
+        "User",
+        ("username",),
+        (
+            Column("username", required=True),
+            Column("email", default=""),
+            Column("first_name", default=""),
+            Column("last_name", default=""),
+            Column("role", choices=("admin", "manager", "csm", "viewer"), default="csm"),
+            Column("is_active", "bool", default=True),
+        ),
+        help="People who use Retain (owners of accounts and tasks). Passwords are never "
+        "imported: set them with `retain createuser` or in the admin.",
+    ),
     Kind(
         "lifecycle_stages",
         "LifecycleStage",

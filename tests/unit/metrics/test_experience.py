@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.unit.metrics.conftest import D, Runner, months
 
@@ -116,3 +119,25 @@ def test_response_rate(run: Runner) -> None:
         survey_responses=rows,
     )
     assert out == {"2026-03": 0.5}
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(scores=st.lists(st.integers(0, 10), min_size=1, max_size=40))
+def test_nps_is_a_whole_number_within_bounds(run: Runner, scores: list[int]) -> None:
+    value = run("nps", MAR, surveys=SURVEYS, survey_responses=answers(1, scores))["2026-03"]
+    assert value is not None
+    assert -100 <= value <= 100
+    assert value == round(value)
+    promoters = sum(s >= 9 for s in scores)
+    detractors = sum(s <= 6 for s in scores)
+    exact = Decimal(100 * (promoters - detractors)) / len(scores)
+    assert value == int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def test_nps_halves_round_away_from_zero(run: Runner) -> None:
+    up = answers(1, [10] + [8] * 7)  # 12.5
+    down = answers(1, [0] + [8] * 7)  # -12.5
+    assert run("nps", MAR, surveys=SURVEYS, survey_responses=up)["2026-03"] == 13
+    assert run("nps", MAR, surveys=SURVEYS, survey_responses=down)["2026-03"] == -13
