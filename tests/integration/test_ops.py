@@ -82,7 +82,7 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         assert "body" in css  # static files are served by Retain itself, no CDN
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.communicate(timeout=10)  # also closes the output pipe
 
 
 def _get_when_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> str:

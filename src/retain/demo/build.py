@@ -488,8 +488,10 @@ def _csat(
     rng: np.random.Generator,
     end: dt.date,
 ) -> None:
-    """CSAT after resolved tickets, from the ticket's own contact."""
+    """CSAT (and sometimes CES) after resolved tickets, from the ticket's own contact."""
     for ticket in tickets:
+        if ticket[6] is not None and rng.random() < 0.15:
+            _ces_after(rows, life, account_id, ticket, rng, end)
         if ticket[6] is None or rng.random() > 0.4:
             continue
         sent = ticket[6] + dt.timedelta(hours=1)
@@ -521,6 +523,39 @@ def _csat(
                 max(answered, sent),
                 "email",
             )
+
+
+def _ces_after(
+    rows: Rows,
+    life: Life,
+    account_id: int,
+    ticket: tuple[Any, ...],
+    rng: np.random.Generator,
+    end: dt.date,
+) -> None:
+    """CES 2.0 after a resolved ticket: "Northwind made it easy to handle my issue"."""
+    sent = ticket[6] + dt.timedelta(hours=2)
+    if sent.date() > end:
+        return
+    inv = rows.add(
+        "retain_survey_invitation", f"inv-ces-{ticket[1]}", 3, account_id, ticket[3], sent, "email"
+    )
+    if rng.random() < 0.5:
+        h = life.health_on(sent.date())
+        score = int(np.clip(round(5.0 + 0.9 * h + rng.normal(0, 1.0)), 1, 7))
+        answered = min(sent + dt.timedelta(hours=float(rng.uniform(0.5, 30))), at(end, 0))
+        rows.add(
+            "retain_survey_response",
+            f"resp-ces-{ticket[1]}",
+            3,
+            account_id,
+            ticket[3],
+            inv,
+            score,
+            "",
+            max(answered, sent),
+            "email",
+        )
 
 
 def _milestones(
