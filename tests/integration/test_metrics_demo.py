@@ -40,7 +40,15 @@ def test_every_kpi_for_each_of_the_last_12_months(store: str) -> None:
     missing = {name: [p for p, v in series.items() if v is None] for name, series in values.items()}
     assert all(list(series) == months for series in values.values())
     # on a small company a month can lack renewals, CES answers or any MRR loss
-    sparse = {"ces", "ces_easy_share", "renewal_rate", "dollar_renewal_rate", "quick_ratio"}
+    sparse = {
+        "ces",
+        "ces_easy_share",
+        "renewal_rate",
+        "dollar_renewal_rate",
+        "quick_ratio",
+        "time_to_first_value",
+        "time_to_initial_launch",
+    }
     assert {k: v for k, v in missing.items() if v and k not in sparse} == {}
     assert all(len(missing[k]) <= 4 for k in sparse), missing
     assert 0.005 < sum(values["logo_churn_rate"].values()) / 12 < 0.05
@@ -98,3 +106,21 @@ def test_cli_json_has_metric_names_and_periods(
     assert explained.exit_code == 0, explained.output
     assert "churn" in explained.output
     assert "acct-" in explained.output  # the churned customers are listed
+
+
+def test_clv_command_fits_the_demo_purchases(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RETAIN_DATABASE_URL", store)
+    result = CliRunner().invoke(
+        app, ["clv", "--as-of", END.isoformat(), "--format", "json", "--top", "5"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data["bgnbd"]) == {"r", "alpha", "a", "b"}
+    values = [a["expected_value"] for a in data["accounts"]]
+    assert values == sorted(values, reverse=True)
+    assert all(0 <= a["p_alive"] <= 1 for a in data["accounts"])
+    cohorts = CliRunner().invoke(
+        app, ["clv", "--as-of", END.isoformat(), "--cohorts", "--format", "json"]
+    )
+    assert cohorts.exit_code == 0, cohorts.output
+    assert all(0 < c["retention_12m"] <= 1 for c in json.loads(cohorts.output))

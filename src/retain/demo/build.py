@@ -650,6 +650,7 @@ def _work(
 def _purchases(
     rows: Rows, life: Life, account_id: int, rng: np.random.Generator, end: dt.date
 ) -> None:
+    _credit_packs(rows, life, account_id, rng, end)
     if rng.random() < 0.2 and life.contract_start <= end:
         amount = float(rng.choice([1500, 2500, 5000]))
         rows.add(
@@ -673,6 +674,35 @@ def _purchases(
                 "USD",
                 "Admin training",
             )
+
+
+def _credit_packs(
+    rows: Rows, life: Life, account_id: int, rng: np.random.Generator, end: dt.date
+) -> None:
+    """Data-credit packs bought now and then: a purchase process (BG/NBD-like) for `retain clv`:
+    each buyer has a weekly rate and, after each purchase, a chance of never buying again."""
+    if rng.random() > 0.6:
+        return
+    rate = rng.gamma(1.2, 1 / 6.0)  # purchases per week
+    drop = rng.beta(1.5, 6.0)
+    spend = rng.gamma(6.0, 1 / 20.0)
+    day = life.contract_start + dt.timedelta(days=int(rng.integers(0, 30)))
+    n = 0
+    while day <= end:
+        n += 1
+        amount = round(float(rng.gamma(1.5, 1 / spend)) * 40 + 20, 2)
+        rows.add(
+            "retain_purchase",
+            f"pack-{account_id}-{n}",
+            account_id,
+            day,
+            f"{amount:.2f}",
+            "USD",
+            "Data credit pack",
+        )
+        if rng.random() < drop:
+            return
+        day += dt.timedelta(days=max(1, round(7 * rng.exponential(1 / rate))))
 
 
 def _initiative_members(
