@@ -17,7 +17,7 @@ import numpy as np
 from retain.demo import catalog
 from retain.demo.clock import add_months, month_start, next_anniversary
 
-SURPRISE_CHURN = 0.0015  # monthly odds of a budget-cut churn, whatever the health
+SURPRISE_CHURN = 0.0025  # monthly odds of a budget-cut churn, whatever the health
 
 
 def sigmoid(x: float) -> float:
@@ -77,7 +77,7 @@ class Life:
         h = self.health.get(month_start(day), self.base_health)
         for lo, hi in self.decline_windows:
             if lo <= day <= hi:
-                h -= 2.2 * min(1.0, (day - lo).days / max(1, (hi - lo).days) + 0.25)
+                h -= 1.4 * min(1.0, (day - lo).days / max(1, (hi - lo).days) + 0.2)
         return h
 
 
@@ -206,7 +206,8 @@ def _maybe_churn(
             item.status = "cancelled"
     life.churns.append((last_paid, cause))
     if cause == "decline":
-        life.decline_windows.append((last_paid - dt.timedelta(days=110), last_paid))
+        lead = int(rng.integers(60, 130))  # warning signs start two to four months before
+        life.decline_windows.append((last_paid - dt.timedelta(days=lead), last_paid))
     return True
 
 
