@@ -180,7 +180,9 @@ def conversations(tables: Tables, keys: ir.Table) -> ir.Table:
     two_way = w.kind.isin(("call", "meeting", "qbr")) | replied | (w.direction == "inbound")
     ours = (w.direction == "outbound") & (w.kind == "email")
     hours = ibis.ifelse(
-        ours & replied, w.replied_at.delta(w.occurred_at, unit="second") / 3600, ibis.null()
+        ours & replied,
+        w.replied_at.delta(w.occurred_at, unit="millisecond") / 3_600_000,
+        ibis.null(),
     )
     tone = ibis.ifelse(w.direction == "inbound", w.sentiment, ibis.null())
     agg = w.group_by([w.account_id, w.at]).aggregate(
@@ -210,7 +212,7 @@ def support(tables: Tables, keys: ir.Table) -> ir.Table:
     tk = tk.mutate(day=tk.opened_at.date(), done=tk.resolved_at.date())
     w = window(tk, tk.day, keys, CONVERSATION_DAYS)
     resolved = w.resolved_at.notnull() & (w.done <= w.at)
-    hours = w.resolved_at.delta(w.opened_at, unit="second") / 3600
+    hours = w.resolved_at.delta(w.opened_at, unit="millisecond") / 3_600_000
     agg = w.group_by([w.account_id, w.at]).aggregate(
         tickets_90d=w.count(),
         resolution_hours_90d=ibis.ifelse(resolved, hours, ibis.null()).median(),

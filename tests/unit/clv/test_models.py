@@ -133,3 +133,14 @@ def test_bad_input_says_what_to_fix(args: tuple[list[float], ...], message: str)
         GammaGamma().fit([0, 1], [10, 10])
     with pytest.raises(ValueError, match="non-increasing"):
         ShiftedBetaGeometric().fit([100, 120, 90])
+
+
+def test_expectations_hold_below_a_equals_one() -> None:
+    """Monte Carlo check of E[X(t)] for a < 1, where 1/p has no mean but X(t) does."""
+    model = BGNBD()
+    model.params_ = {"r": 0.8, "alpha": 4.0, "a": 0.7, "b": 2.5}
+    rng = np.random.default_rng(0)
+    lam = rng.gamma(0.8, 1 / 4.0, 400_000)
+    p = rng.beta(0.7, 2.5, 400_000)
+    simulated = np.mean((1 - np.exp(-lam * p * 30)) / p)
+    assert model.expected_purchases_new(30) == pytest.approx(simulated, rel=0.01)

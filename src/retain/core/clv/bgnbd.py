@@ -86,15 +86,15 @@ class BGNBD:
         return np.asarray(1.0 / (1.0 + odds), dtype=float)
 
     def expected_purchases(self, t: float, frequency: object, recency: object, T: object) -> Vector:
-        """E[purchases in the next t | history] (FHL 2005, eq. 10); needs a > 1."""
+        """E[purchases in the next t | history] (FHL 2005, eq. 10). The closed form is analytic in
+        a with a removable singularity at 1, so it holds for a < 1 too (checked by simulation)."""
         x, t_x, age = (
             as_array(frequency, "frequency"),
             as_array(recency, "recency"),
             as_array(T, "T"),
         )
         r, alpha, a, b = self._p()
-        if a <= 1:
-            raise ValueError("the fitted a is <= 1: conditional expectations are undefined")
+        a = a if abs(a - 1) > 1e-7 else 1 + 1e-7
         z = t / (alpha + age + t)
         head = (a + b + x - 1) / (a - 1)
         body = 1 - ((alpha + age) / (alpha + age + t)) ** (r + x) * hyp2f1(
@@ -105,8 +105,7 @@ class BGNBD:
     def expected_purchases_new(self, t: float) -> float:
         """E[purchases in (0, t]] for a customer just acquired (FHL 2005, eq. 9)."""
         r, alpha, a, b = self._p()
-        if a <= 1:
-            raise ValueError("the fitted a is <= 1: the expectation is undefined")
+        a = a if abs(a - 1) > 1e-7 else 1 + 1e-7
         z = t / (alpha + t)
         return float(
             (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))

@@ -277,7 +277,7 @@ def response_time_hours(ctx: Context) -> ir.Table:
     """Median hours from our outbound message (sent in the period) to the customer's reply."""
     t = _touchpoints(ctx)
     out = t.filter((t.direction == "outbound") & t.replied_at.notnull())
-    hours = out.replied_at.delta(out.occurred_at, unit="second") / 3600
+    hours = out.replied_at.delta(out.occurred_at, unit="millisecond") / 3_600_000
     s = every_period(ctx, out.group_by("period").aggregate(v=hours.median()), fill=None)
     return series(s, s.v)
 
@@ -323,7 +323,7 @@ def time_to_resolution_hours(ctx: Context) -> ir.Table:
     """Median hours from opening to resolution of tickets resolved in the period."""
     t = ctx.tables["tickets"].filter(lambda t: t.resolved_at.notnull())
     t = in_periods(ctx, t.mutate(day=t.resolved_at.date()), "day")
-    hours = t.resolved_at.delta(t.opened_at, unit="second") / 3600
+    hours = t.resolved_at.delta(t.opened_at, unit="millisecond") / 3_600_000
     s = every_period(ctx, t.group_by("period").aggregate(v=hours.median()), fill=None)
     return series(s, s.v)
 
