@@ -188,7 +188,7 @@ def _score_one(card: Scorecard, measures: pd.DataFrame) -> pd.DataFrame:
     eff = present.div(available.where(available > 0), axis=0)
     contrib = eff.mul(pts.fillna(0.0))
     out = pd.DataFrame(index=measures.index)
-    out["score"] = contrib.sum(axis=1).where(available > 0)
+    out["score"] = contrib.sum(axis=1).clip(0.0, 100.0).where(available > 0)  # float dust
     out["confidence"] = available / w.sum()
     out["band"] = [
         card.band(s) if not math.isnan(s) else "red" for s in out["score"].fillna(math.nan)
