@@ -96,3 +96,17 @@ def _get_when_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -
                 out = proc.stdout.read().decode() if proc.stdout else ""
                 raise AssertionError(f"server did not answer {url}: {out}") from None
             time.sleep(0.2)
+
+
+def test_demo_refuses_to_replace_data_it_did_not_build() -> None:
+    m.Account.objects.create(external_id="real-customer", name="Real Customer")
+    result = CliRunner().invoke(app, ["demo", "--accounts", "3", "--months", "2", "--no-serve"])
+    assert result.exit_code == 1
+    assert "did not build" in result.output
+    assert m.Account.objects.filter(external_id="real-customer").exists()
+
+
+def test_demo_rejects_a_bad_end_date() -> None:
+    result = CliRunner().invoke(app, ["demo", "--end-date", "2026-13-01", "--no-serve"])
+    assert result.exit_code == 2
+    assert "--end-date" in result.output

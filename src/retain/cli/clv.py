@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from typing import Annotated
@@ -10,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from retain.cli import options
 
 console = Console()
 
@@ -32,7 +33,7 @@ def clv(
     from retain import clv_service, engines
     from retain import settings as rs
 
-    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    day = options.as_of(as_of)
     with engines.connect(rs.get("RETAIN_DATABASE_URL"), engine) as eng:
         if cohorts:
             frame = clv_service.cohort_projection(eng, day)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from retain.cli.options import parse_date
 
 console = Console()
 
@@ -79,7 +80,7 @@ def demo(
     """Build a realistic demo company (replacing the database's data), then serve it."""
     from retain.app import bootstrap
 
-    end = _date(end_date)
+    end = parse_date(end_date, "--end-date")
     bootstrap.migrate()
     _guard(reset)
     from retain import demo as demo_pkg
@@ -105,17 +106,6 @@ def demo(
 
         console.print(f"Serving on [bold]http://{host}:{port}/[/]  (Ctrl+C to stop)")
         server.serve(host, port)
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date like 2026-06-30", param_hint="--end-date"
-        ) from None
 
 
 def _summary(result: object, label: str) -> None:

@@ -12,16 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from retain.cli import options
+
 console = Console()
-
-
-def _day(value: str | None, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else dt.date.today()
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date like 2026-06-30", param_hint=option
-        ) from None
 
 
 def _setup() -> tuple[Any, Any, dt.date]:
@@ -52,7 +45,7 @@ def score(
     paying account, using only data known on each day."""
     from retain import health_service
 
-    day = _day(as_of, "--as-of")
+    day = options.as_of(as_of)
     engine, (config, card), first = _setup()
     from retain.app import snapshots
 
@@ -83,7 +76,7 @@ def backtest(
 
     if outcome not in ("churned", "expanded"):
         raise typer.BadParameter("use churned or expanded", param_hint="--outcome")
-    day = _day(as_of, "--as-of")
+    day = options.as_of(as_of)
     engine, (_, card), first = _setup()
     with engine, console.status("Backtesting…"):
         report, rows = health_service.run_backtest(engine, first, day, card, outcome)

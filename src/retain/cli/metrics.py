@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import datetime as dt
 import io
 import json
 import sys
@@ -15,23 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from retain import analytics
+from retain.cli import options
 from retain.core import metrics as m
 from retain.core import segments
 from retain.core.mrr import RevenueSettings
 from retain.core.periods import GRAINS
 
 console = Console()
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date like 2026-03-31", param_hint=option
-        ) from None
 
 
 def _settings(pairs: list[str]) -> m.MetricSettings:
@@ -98,10 +87,10 @@ def metrics(
     except (ValueError, KeyError) as exc:
         raise typer.BadParameter(str(exc).strip("'\""), param_hint="--segment/--metric") from None
     query = analytics.Query(
-        as_of=_date(as_of, "--as-of") or dt.date.today(),
+        as_of=options.as_of(as_of),
         grain=period,
-        start=_date(start, "--from"),
-        end=_date(end, "--to"),
+        start=options.parse_date(start, "--from"),
+        end=options.parse_date(end, "--to"),
         segment=seg,
         settings=_settings(set_ or []),
         engine=engine,
