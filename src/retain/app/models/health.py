@@ -49,12 +49,36 @@ class HealthSnapshot(models.Model):
     contributions = models.JSONField(default=dict)
     risk_probability = models.FloatField(null=True, blank=True)
     expansion_probability = models.FloatField(null=True, blank=True)
+    risk_reasons = models.JSONField(
+        default=dict, blank=True, help_text="Per measure: how much it moves the risk probability."
+    )
+    expansion_candidate = models.BooleanField(default=False)
+    advocate = models.BooleanField(default=False)
+    referral_candidate = models.BooleanField(default=False)
+    signals = models.JSONField(
+        default=dict, blank=True, help_text="Growth signal kind -> the reasons behind it."
+    )
+    scorecard = models.CharField(
+        max_length=200, blank=True, help_text="The scorecard (or its segment/stage variant) used."
+    )
+    override = models.ForeignKey(
+        "HealthOverride",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="snapshots",
+        help_text="The CSM override in force on the day, if any.",
+    )
     config = models.ForeignKey(ScorecardConfig, on_delete=models.PROTECT, related_name="snapshots")
 
     class Meta:
         db_table = "retain_health_snapshot"
         ordering = ["account", "-date"]
-        indexes = [models.Index(fields=["date", "band"])]
+        indexes = [
+            models.Index(fields=["date", "band"]),
+            models.Index(fields=["date", "expansion_candidate"]),
+            models.Index(fields=["date", "advocate"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["account", "date", "config"], name="snapshot_once"),
             models.CheckConstraint(
@@ -80,6 +104,16 @@ class HealthSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.account} {self.date}: {self.score:.0f} ({self.band})"
 
+    @property
+    def effective_score(self) -> float:
+        """The score people see: the CSM override's while one is in force, else the computed."""
+        return self.override.score if self.override else self.score
+
+    @property
+    def effective_band(self) -> str:
+        """The band people see (the override's while one is in force)."""
+        return self.override.band if self.override else self.band
+
 
 class HealthOverride(models.Model):
     """A CSM's override of an account's score, with a reason and an expiry."""
@@ -98,6 +132,10 @@ class HealthOverride(models.Model):
         db_table = "retain_health_override"
         ordering = ["-created_at"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="override_expires_later"
+            ),
+            models.CheckConstraint(condition=Q(band__in=Band.values), name="override_band_valid"),
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=100), name="override_score_0_100"
             ),
