@@ -32,7 +32,8 @@ CONTRACT_SQL: dict[str, str] = {
     "accounts": """
         SELECT a.id AS account_id, a.external_id, a.name, a.segment, a.tier, a.industry,
                a.plan, a.region, u.username AS owner, s.key AS stage, a.contract_start,
-               a.renewal_date, a.licensed_seats
+               a.renewal_date, a.licensed_seats,
+               CAST(a.custom_attributes AS TEXT) AS custom_attributes
         FROM retain_account a
         LEFT JOIN retain_user u ON u.id = a.owner_id
         LEFT JOIN retain_lifecycle_stage s ON s.id = a.stage_id""",
@@ -47,6 +48,9 @@ CONTRACT_SQL: dict[str, str] = {
     "costs": """
         SELECT category, period_start, period_end, CAST(amount AS DOUBLE PRECISION) AS amount
         FROM retain_cost""",
+    "stage_changes": """
+        SELECT c.account_id, s.key AS stage, c.changed_at
+        FROM retain_stage_change c JOIN retain_lifecycle_stage s ON s.id = c.to_stage_id""",
     "contacts": "SELECT id AS contact_id, account_id, created_at FROM retain_contact",
     "features": "SELECT event_name, is_key_feature, is_key_action, plans FROM retain_feature",
     "usage_daily": """

@@ -48,15 +48,22 @@ def score(
     day = options.as_of(as_of)
     engine, (config, card), first = _setup()
     from retain.app import snapshots
+    from retain.core import signals
 
+    rules = signals.rules_from_config(config.config)
     with engine, console.status(f"Scoring {days} days up to {day}…"):
-        rows = health_service.snapshot_frame(engine, first, day, days, card)
+        rows = health_service.snapshot_frame(engine, first, day, days, card, rules)
     stored = snapshots.store(rows, config)
     latest = rows[rows["at"] == rows["at"].max()]
     console.print(f"Stored {stored:,} snapshots ({config.name} v{config.version}).")
     bands = latest["band"].value_counts().to_dict()
     console.print(
         "Latest day: " + ", ".join(f"{b} {bands.get(b, 0)}" for b in ("green", "yellow", "red"))
+    )
+    console.print(
+        f"Growth signals: {int(latest['expansion_candidate'].sum())} expansion candidates, "
+        f"{int(latest['advocate'].sum())} advocates, "
+        f"{int(latest['referral_candidate'].sum())} referral candidates."
     )
 
 
@@ -104,7 +111,109 @@ def _table(data: dict[str, Any]) -> None:
     )
 
 
+def _account(external_id: str) -> Any:
+    from retain.app import bootstrap
+
+    bootstrap.migrate()
+    from retain.app.models import Account
+
+    account = Account.objects.filter(external_id=external_id).first()
+    if account is None:
+        raise typer.BadParameter(
+            f"no account with external id {external_id!r}", param_hint="ACCOUNT"
+        )
+    return account
+
+
+def health(
+    account: Annotated[str, typer.Argument(help="The account's external id.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The snapshot of this day (default latest).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Explain an account's health: score by group, what changed since the previous snapshot
+    and over the week, what drives its churn risk, its growth signals and any override."""
+    from retain.errors import RetainError
+
+    acc = _account(account)
+    from retain.app import snapshots  # models load only once Django is set up
+
+    try:
+        data = snapshots.explain(acc, options.parse_date(as_of, "--as-of"))
+    except RetainError as exc:
+        console.print(f"[red]Error:[/] {exc}")
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+        return
+    _explain_text(data)
+
+
+def _explain_text(d: dict[str, Any]) -> None:
+    shown = f"{d['effective_score']:.0f} ({d['effective_band']})"
+    console.print(f"[bold]{d['name']}[/] ({d['account']}) on {d['date']}: health {shown}")
+    if d["override"]:
+        o = d["override"]
+        console.print(
+            f"  overridden by {o['by'] or 'a CSM'} until {o['until']:%Y-%m-%d}: {o['reason']} "
+            f"(computed {d['score']:.0f}, {d['band']})"
+        )
+    console.print(
+        f"  scorecard {d['scorecard']} v{d['config_version']}, confidence {d['confidence']:.0%}"
+    )
+    console.print("  by group: " + ", ".join(f"{k} {v:.1f}" for k, v in d["groups"].items()))
+    for key, label in (
+        ("since_previous", "since the previous snapshot"),
+        ("since_week", "over the week"),
+    ):
+        if d[key]:
+            console.print(f"  {label} ({d[key]['since']}): {d[key]['text']}")
+    if d["risk_probability"] is not None:
+        reasons = ", ".join(f"{k} {v:+.1%}" for k, v in list(d["risk_reasons"].items())[:5])
+        console.print(
+            f"  churn risk {d['risk_probability']:.0%} within 90 days; moved by: {reasons}"
+        )
+    for kind, reasons in d["signals"].items():
+        console.print(f"  {kind}: " + "; ".join(reasons))
+
+
+def override(
+    account: Annotated[str, typer.Argument(help="The account's external id.")],
+    score_: Annotated[
+        float | None, typer.Option("--score", min=0, max=100, help="The score to show.")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why (required with --score).")] = "",
+    until: Annotated[str | None, typer.Option(help="Last day + 1 (default: in 30 days).")] = None,
+    band: Annotated[
+        str | None, typer.Option(help="green, yellow or red (default: by score).")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="End the override in force.")] = False,
+) -> None:
+    """Override an account's health score with a reason and an expiry (or end it)."""
+    from retain.errors import RetainError
+
+    acc = _account(account)
+    from retain.app import snapshots  # models load only once Django is set up
+
+    if clear:
+        ended = snapshots.end_override(acc)
+        console.print(f"Ended {ended} override(s) of {acc.name}.")
+        return
+    if score_ is None:
+        raise typer.BadParameter("give --score (or --clear)", param_hint="--score")
+    end = options.parse_date(until, "--until") or dt.date.today() + dt.timedelta(days=30)
+    try:
+        made = snapshots.set_override(acc, score_, reason, end, band=band)
+    except RetainError as exc:
+        console.print(f"[red]Error:[/] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"{acc.name}: health shown as {made.score:.0f} ({made.band}) until {end}.")
+
+
 def register(app: typer.Typer) -> None:
-    """Add `retain score` and `retain backtest`."""
+    """Add `retain score`, `retain backtest`, `retain health` and `retain override`."""
     app.command()(score)
     app.command()(backtest)
+    app.command()(health)
+    app.command()(override)

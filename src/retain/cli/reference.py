@@ -22,6 +22,9 @@ def render(app: typer.Typer) -> str:
 
 def _command(name: str, command: Any, parent: Any) -> str:
     ctx = command.context_class(command, info_name=name, parent=parent)
+    if hasattr(command, "list_commands"):  # a group such as `retain scorecard`: each subcommand
+        subs = [(s, command.get_command(ctx, s)) for s in sorted(command.list_commands(ctx))]
+        return "\n".join(_command(f"{name} {s}", sub, ctx) for s, sub in subs if sub)
     usage = " ".join(command.collect_usage_pieces(ctx))
     lines = [f"## `retain {name}`\n", (command.help or "").strip() + "\n"]
     lines.append(f"```\nretain {name} {usage}\n```\n")

@@ -53,6 +53,13 @@ MEASURES: dict[str, str] = {
     "csat_positive_share": "share of positive CSAT answers, last 365 days",
     "onboarding_done_share": "milestones completed by the as-of date / milestones due by then",
     "onboarding_overdue": "milestones due and not completed by the as-of date",
+    "days_in_stage": "days since the account entered its lifecycle stage (by the as-of date)",
+}
+
+# Columns beside the measures that label a row rather than measure it.
+LABELS: dict[str, str] = {
+    "stage": "lifecycle stage on the as-of date (the latest stage change by then; the "
+    "account's current stage when it has no stage history)",
 }
 
 
@@ -291,7 +298,30 @@ def onboarding(tables: Tables, keys: ir.Table) -> ir.Table:
     )
 
 
+def lifecycle(tables: Tables, keys: ir.Table) -> ir.Table:
+    """The lifecycle stage on each as-of date and the days spent in it so far."""
+    ch = tables["stage_changes"]
+    ch = ch.mutate(day=ch.changed_at.date())
+    j = keys.join(ch, (ch.account_id == keys.account_id) & (ch.day <= keys.at))
+    ranked = j.mutate(
+        rank=ibis.row_number().over(
+            group_by=[j.account_id, j.at], order_by=[ibis.desc(j.changed_at)]
+        )
+    )
+    latest = ranked.filter(ranked["rank"] == 0).select("account_id", "at", "stage", since="day")
+    now = tables["accounts"].select("account_id", current="stage")
+    out = keys.left_join(latest, ["account_id", "at"]).drop("account_id_right", "at_right")
+    out = out.left_join(now, "account_id").drop("account_id_right")
+    return out.select(
+        "account_id",
+        "at",
+        stage=out.stage.fill_null(out.current),
+        days_in_stage=out.at.delta(out.since, unit="day"),
+    )
+
+
 GROUPS: tuple[Callable[[Tables, ir.Table], ir.Table], ...] = (
+    lifecycle,
     commercial,
     usage,
     conversations,
@@ -302,7 +332,7 @@ GROUPS: tuple[Callable[[Tables, ir.Table], ir.Table], ...] = (
 
 
 def measures(tables: Tables, dates: Sequence[dt.date]) -> ir.Table:
-    """One row per account paying on each date, with every measure of MEASURES."""
+    """One row per account paying on each date, with every measure of MEASURES and LABELS."""
     keys = base(tables, dates).view()
     out = keys
     for group in GROUPS:

@@ -2,15 +2,17 @@
 
 A scorecard has groups (usage, engagement, support, sentiment, commercial) of measures; each
 measure maps to 0-100 by a rule (`thresholds`: piecewise-linear through (value, points) pairs;
-`percentile`: rank within the account's segment). Missing measures give their weight to the
-others and lower the confidence. Contributions (effective weight x measure score) sum to the
-score, so any change in score splits exactly into per-measure changes.
+`percentile`: rank within the account's segment; `categories`: points per value of a text
+measure such as a custom attribute). Missing measures give their weight to the others and lower
+the confidence. Contributions (effective weight x measure score) sum to the score, so any change
+in score splits exactly into per-measure changes. A scorecard may carry variants for a segment
+(`[segments.<name>]`) or a lifecycle stage (`[stages.<key>]`); the stage variant wins.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,13 +32,21 @@ class MeasureRule:
 
     measure: str
     weight: float
-    rule: str = "thresholds"  # or "percentile"
+    rule: str = "thresholds"  # or "percentile" or "categories"
     points: tuple[tuple[float, float], ...] = ()
     higher_is_better: bool = True
+    categories: tuple[tuple[str, float], ...] = ()
+    other: float | None = None  # points for a value not listed in `categories`
 
     def score(self, values: pd.Series, peers: pd.Series | None = None) -> pd.Series:
         """0-100 points per value (NaN stays NaN: missing data); `peers` labels the rows a
         percentile is ranked among (same date and segment)."""
+        if self.rule == "categories":
+            table = dict(self.categories)
+            other = math.nan if self.other is None else self.other
+            mapped = [math.nan if pd.isna(v) else table.get(str(v), other) for v in values.tolist()]
+            return pd.Series(mapped, index=values.index, dtype=float)
+        values = values.astype(float)
         if self.rule == "percentile":
             return _percentile(values, peers, self.higher_is_better)
         xs = np.array([p[0] for p in self.points], dtype=float)
@@ -82,6 +92,7 @@ class Scorecard:
     yellow: float = 40.0
     segment_column: str = "segment"
     overrides: Mapping[str, Scorecard] = field(default_factory=dict)
+    stages: Mapping[str, Scorecard] = field(default_factory=dict)
 
     def weights(self) -> dict[str, float]:
         """Each measure's nominal weight in the total (group weight x measure weight)."""
@@ -96,6 +107,17 @@ class Scorecard:
     def band(self, score: float) -> str:
         """green at or above `green`, yellow at or above `yellow`, else red."""
         return "green" if score >= self.green else "yellow" if score >= self.yellow else "red"
+
+    def group_of(self) -> dict[str, str]:
+        """Measure -> the key of its group, over this card and all its variants."""
+        out: dict[str, str] = {}
+        for card in (*self.overrides.values(), *self.stages.values(), self):
+            out.update({m.measure: g.key for g in card.groups for m in g.measures})
+        return out
+
+    def measures(self) -> list[str]:
+        """Every measure this card or one of its variants reads."""
+        return list(self.group_of())
 
 
 def from_config(config: Mapping[str, Any]) -> Scorecard:
@@ -114,13 +136,30 @@ def from_config(config: Mapping[str, Any]) -> Scorecard:
     except KeyError as exc:
         raise ScorecardError(f"missing key {exc.args[0]!r} in the scorecard config") from None
     _check(card)
-    subs = {
-        k: from_config({**config, **v, "segments": {}})
-        for k, v in config.get("segments", {}).items()
-    }
+    plain = {**config, "segments": {}, "stages": {}}
+    subs = {k: _variant(plain, v, f"segments.{k}") for k, v in config.get("segments", {}).items()}
+    stages = {k: _variant(plain, v, f"stages.{k}") for k, v in config.get("stages", {}).items()}
     return Scorecard(
-        card.name, card.version, card.groups, card.green, card.yellow, card.segment_column, subs
+        card.name,
+        card.version,
+        card.groups,
+        card.green,
+        card.yellow,
+        card.segment_column,
+        subs,
+        stages,
     )
+
+
+def _variant(base: Mapping[str, Any], raw: Mapping[str, Any], where: str) -> Scorecard:
+    """A segment or stage variant: the base config with the variant's keys replaced."""
+    try:
+        card = from_config({**base, **raw})
+    except ScorecardError as exc:
+        raise ScorecardError(f"{where}: {exc}") from None
+    kind, _, key = where.partition(".")
+    label = f"{card.name} ({'segment' if kind == 'segments' else 'stage'} {key})"
+    return Scorecard(label, card.version, card.groups, card.green, card.yellow)
 
 
 def _group(raw: Mapping[str, Any], i: int) -> Group:
@@ -131,9 +170,11 @@ def _group(raw: Mapping[str, Any], i: int) -> Group:
 
 def _measure(raw: Mapping[str, Any], where: str) -> MeasureRule:
     rule = str(raw.get("rule", "thresholds"))
+    if rule == "categories":
+        return _categories(raw, where)
     points = tuple((float(x), float(y)) for x, y in raw.get("points", []))
-    if rule not in ("thresholds", "percentile"):
-        raise ScorecardError(f"{where}: rule must be 'thresholds' or 'percentile', not {rule!r}")
+    if rule not in RULES:
+        raise ScorecardError(f"{where}: rule must be one of {', '.join(RULES)}, not {rule!r}")
     if rule == "thresholds" and (
         len(points) < 2 or [p[0] for p in points] != sorted(p[0] for p in points)
     ):
@@ -149,6 +190,27 @@ def _measure(raw: Mapping[str, Any], where: str) -> MeasureRule:
     )
 
 
+RULES = ("thresholds", "percentile", "categories")
+
+
+def _categories(raw: Mapping[str, Any], where: str) -> MeasureRule:
+    """`{ measure = "attr_crm", rule = "categories", points = { HubSpot = 80 }, other = 50 }`."""
+    table = raw.get("points", {})
+    if not isinstance(table, Mapping) or not table:
+        raise ScorecardError(f"{where}: categories need points = {{ value = points, ... }}")
+    pairs = tuple((str(k), float(v)) for k, v in table.items())
+    other = raw.get("other")
+    if any(not 0 <= y <= 100 for _, y in pairs) or (other is not None and not 0 <= other <= 100):
+        raise ScorecardError(f"{where}: points must be between 0 and 100")
+    return MeasureRule(
+        measure=str(raw["measure"]),
+        weight=float(raw.get("weight", 1.0)),
+        rule="categories",
+        categories=pairs,
+        other=None if other is None else float(other),
+    )
+
+
 def _check(card: Scorecard) -> None:
     if not card.groups:
         raise ScorecardError("a scorecard needs at least one group")
@@ -161,16 +223,27 @@ def _check(card: Scorecard) -> None:
 
 
 def score(card: Scorecard, measures: pd.DataFrame) -> pd.DataFrame:
-    """Per row of `measures`: score, band, confidence, and one `c_<measure>` contribution and
-    `s_<measure>` points column per measure. Rows of a segment with its own scorecard use it."""
-    if not card.overrides or card.segment_column not in measures:
+    """Per row of `measures`: score, band, confidence, the scorecard used, and one `c_<measure>`
+    contribution and `s_<measure>` points column per measure. Rows in a lifecycle stage with its
+    own variant use it; else rows of a segment with its own variant; else the card itself."""
+    which = pd.Series("", index=measures.index)
+    if card.segment_column in measures:
+        seg = measures[card.segment_column].astype(str)
+        which = which.mask(seg.isin(list(card.overrides)), "segments." + seg)
+    if "stage" in measures:
+        stage = measures["stage"].astype(str)
+        which = which.mask(stage.isin(list(card.stages)), "stages." + stage)
+    cards = {
+        **{f"segments.{k}": v for k, v in card.overrides.items()},
+        **{f"stages.{k}": v for k, v in card.stages.items()},
+        "": card,
+    }
+    parts = [_score_one(cards[key], measures[which == key]) for key in which.unique()]
+    if not parts:
         return _score_one(card, measures)
-    parts = []
-    seg = measures[card.segment_column]
-    for key, sub in card.overrides.items():
-        parts.append(_score_one(sub, measures[seg == key]))
-    parts.append(_score_one(card, measures[~seg.isin(list(card.overrides))]))
-    return pd.concat(parts).loc[measures.index]
+    out = pd.concat(parts).loc[measures.index]
+    columns = [f"{p}_{m}" for m in card.measures() for p in ("c", "s")]
+    return out.reindex(columns=[c for c in out.columns if c[:2] not in ("c_", "s_")] + columns)
 
 
 def _score_one(card: Scorecard, measures: pd.DataFrame) -> pd.DataFrame:
@@ -180,7 +253,7 @@ def _score_one(card: Scorecard, measures: pd.DataFrame) -> pd.DataFrame:
     for group in card.groups:
         for rule in group.measures:
             values = measures.get(rule.measure, pd.Series(np.nan, index=measures.index))
-            points[rule.measure] = rule.score(values.astype(float), peers)
+            points[rule.measure] = rule.score(values, peers)
     pts = pd.DataFrame(points, index=measures.index)
     w = pd.Series(weights)
     present = pts.notna().mul(w, axis=1)
@@ -201,8 +274,25 @@ def _score_one(card: Scorecard, measures: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def change_breakdown(
-    before: pd.Series, after: pd.Series, measures: Sequence[str]
-) -> dict[str, float]:
-    """Per-measure change in contribution between two scored rows; sums to the score change."""
-    return {m: float(after.get(f"c_{m}", 0.0) - before.get(f"c_{m}", 0.0)) for m in measures}
+def change_breakdown(before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, float]:
+    """Per-measure change between two snapshots' contributions (measure -> points); the parts
+    sum to the change in score because each snapshot's contributions sum to its score."""
+    keys = sorted(set(before) | set(after))
+    return {m: float(after.get(m, 0.0)) - float(before.get(m, 0.0)) for m in keys}
+
+
+def group_breakdown(parts: Mapping[str, float], group_of: Mapping[str, str]) -> dict[str, float]:
+    """Per-measure changes summed by group (measures of no group go to `other`)."""
+    out: dict[str, float] = {}
+    for measure, delta in parts.items():
+        key = group_of.get(measure, "other")
+        out[key] = out.get(key, 0.0) + delta
+    return out
+
+
+def describe_change(parts: Mapping[str, float], top: int = 3) -> str:
+    """Like "-14: usage -9, support -5": the total, then the largest parts, rounded."""
+    total = sum(parts.values())
+    ranked = sorted(parts.items(), key=lambda kv: -abs(kv[1]))
+    shown = [f"{k} {v:+.0f}" for k, v in ranked[:top] if round(v) != 0]
+    return f"{total:+.0f}" + (": " + ", ".join(shown) if shown else "")

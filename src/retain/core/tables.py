@@ -28,7 +28,11 @@ SCHEMAS: dict[str, ibis.Schema] = {
             "contract_start": "date",
             "renewal_date": "date",
             "licensed_seats": "int64",
+            "custom_attributes": "string",
         }
+    ),
+    "stage_changes": ibis.schema(
+        {"account_id": "int64", "stage": "string", "changed_at": "timestamp"}
     ),
     "subscriptions": ibis.schema(
         {

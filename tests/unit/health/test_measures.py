@@ -22,7 +22,11 @@ def ts(day: dt.date, hour: int = 9) -> dt.datetime:
 def company(extra: bool = False) -> dict[str, list[dict[str, Any]]]:
     """One paying account; `extra` adds rows dated after AS_OF (and late replies)."""
     rows: dict[str, list[dict[str, Any]]] = {
-        "accounts": [{"account_id": 1, "plan": "growth"}],
+        "accounts": [{"account_id": 1, "plan": "growth", "stage": "renewal"}],
+        "stage_changes": [
+            {"account_id": 1, "stage": "onboarding", "changed_at": ts(D(2025, 5, 10))},
+            {"account_id": 1, "stage": "adoption", "changed_at": ts(D(2025, 8, 1))},
+        ],
         "subscriptions": [
             sub(1, 1200.0, D(2025, 5, 10), interval="year", quantity=4),
             sub(1, 50.0, D(2025, 6, 1)),
@@ -138,6 +142,7 @@ def company(extra: bool = False) -> dict[str, list[dict[str, Any]]]:
         )
         rows["milestones"][1]["completed_at"] = ts(late)
         rows["subscriptions"].append(sub(1, 500.0, late))
+        rows["stage_changes"].append({"account_id": 1, "stage": "renewal", "changed_at": ts(late)})
     return rows
 
 
@@ -180,6 +185,8 @@ def test_measures_by_hand(con: Any) -> None:
         "nps_promoter_share": 1 / 2,
         "onboarding_done_share": 1 / 2,
         "onboarding_overdue": 1,
+        "days_in_stage": (AS_OF - D(2025, 8, 1)).days,
+        "stage": "adoption",
     }
     assert {k: row[k] for k in expected} == pytest.approx(expected)
 
@@ -193,3 +200,4 @@ def test_no_leakage_from_data_after_the_as_of_date(con: Any) -> None:
     (later,) = compute(con, company(extra=True), [D(2026, 4, 5)])
     assert later["active_users_30d"] == 2
     assert later["open_critical_tickets"] == 0
+    assert (later["stage"], later["days_in_stage"]) == ("renewal", 3)

@@ -58,9 +58,92 @@ def test_change_breakdown_sums_to_the_change() -> None:
     card = sc.from_config(CONFIG)
     before = sc.score(card, pd.DataFrame({"seats": [0.9], "trend": [0.2], "nps": [9]})).iloc[0]
     after = sc.score(card, pd.DataFrame({"seats": [0.3], "trend": [np.nan], "nps": [9]})).iloc[0]
-    parts = sc.change_breakdown(before, after, list(card.weights()))
+    contributions = [
+        {k[2:]: v for k, v in row.items() if k.startswith("c_") and not math.isnan(v)}
+        for row in (before, after)
+    ]
+    parts = sc.change_breakdown(*contributions)
     assert sum(parts.values()) == pytest.approx(after["score"] - before["score"])
     assert parts["seats"] < 0
+    assert "trend" in parts  # a measure that went missing gives back its whole contribution
+
+
+def test_change_by_group_and_its_sentence() -> None:
+    card = sc.from_config(CONFIG)
+    parts = {"seats": -6.4, "trend": -2.9, "nps": 1.6, "legacy": -0.4}
+    groups = sc.group_breakdown(parts, card.group_of())
+    assert groups == pytest.approx({"usage": -9.3, "sentiment": 1.6, "other": -0.4})
+    assert sc.describe_change(groups) == "-8: usage -9, sentiment +2"
+    assert sc.describe_change({"usage": 0.2}) == "+0"
+
+
+def test_categories_rule_scores_text_measures() -> None:
+    config = CONFIG | {
+        "groups": [
+            *CONFIG["groups"],  # type: ignore[misc]
+            {
+                "key": "fit",
+                "weight": 1,
+                "measures": [
+                    {
+                        "measure": "attr_crm",
+                        "rule": "categories",
+                        "points": {"HubSpot": 90, "None": 10},
+                        "other": 50,
+                    }
+                ],
+            },
+        ]
+    }
+    card = sc.from_config(config)
+    m = pd.DataFrame(
+        {"seats": [1.0] * 4, "trend": [1.0] * 4, "nps": [9] * 4},
+    )
+    m["attr_crm"] = ["HubSpot", "None", "Salesforce", None]
+    out = sc.score(card, m)
+    assert list(out["s_attr_crm"].fillna(-1)) == [90, 10, 50, -1]
+    assert out["confidence"].iloc[3] == pytest.approx(4 / 5)
+    with pytest.raises(sc.ScorecardError, match="categories need points"):
+        bad = {"key": "g", "measures": [{"measure": "x", "rule": "categories"}]}
+        sc.from_config(CONFIG | {"groups": [bad]})
+
+
+def test_stage_variant_wins_over_segment_variant() -> None:
+    onboarding = {
+        "groups": [
+            {
+                "key": "usage",
+                "weight": 1,
+                "measures": [{"measure": "seats", "points": [[0, 0], [1, 100]]}],
+            }
+        ]
+    }
+    config = CONFIG | {
+        "segments": {"Enterprise": {"bands": {"green": 95, "yellow": 90}}},
+        "stages": {"onboarding": onboarding},
+    }
+    card = sc.from_config(config)
+    m = pd.DataFrame(
+        {
+            "seats": [0.8, 0.8, 0.8],
+            "trend": [-1.0, -1.0, -1.0],
+            "nps": [9, 9, 9],
+            "segment": ["Enterprise", "Enterprise", "SMB"],
+            "stage": ["onboarding", "adoption", None],
+        }
+    )
+    out = sc.score(card, m)
+    assert out["score"].iloc[0] == pytest.approx(80.0)  # only seats counts in onboarding
+    assert list(out["scorecard"]) == [
+        "Test (stage onboarding)",
+        "Test (segment Enterprise)",
+        "Test",
+    ]
+    assert math.isnan(out["c_trend"].iloc[0])
+    assert out["score"].iloc[1] == pytest.approx(out["score"].iloc[2])
+    assert list(out["band"]) == ["green", "red", "yellow"]
+    with pytest.raises(sc.ScorecardError, match=r"stages\.onboarding: .*at least one group"):
+        sc.from_config(config | {"stages": {"onboarding": {"groups": []}}})
 
 
 def test_segment_scorecards_override_the_default() -> None:

@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from retain.core.risk.model import KINDS, RiskModel
+from retain.core.risk.model import KINDS, RiskModel, default_kind
 
 MIN_TEST_POSITIVES = 5
 
@@ -151,7 +151,7 @@ def _choose(train: pd.DataFrame, features: Sequence[str], outcome: str, seed: in
     """Pick the model kind by an inner time split of the training rows (never the test)."""
     inner = split_by_time(train, 0, test_share=0.3)
     if inner is None or not _usable(inner[0], inner[1], outcome):
-        return "gbm"
+        return default_kind(len(train))
     fit, val, _ = inner
     scores = {}
     for kind in KINDS:
@@ -200,20 +200,21 @@ def _cross_validated(
         n_splits=int(min(5, labels.sum(), (1 - labels).sum())), shuffle=True, random_state=seed
     )
     p = np.zeros(len(rows))
+    kind = default_kind(len(rows))
     for fit_idx, test_idx in folds.split(rows, labels):
         fit = rows.iloc[fit_idx]
-        model = RiskModel("gbm", features, seed).fit(fit[list(features)], fit[outcome])
+        model = RiskModel(kind, features, seed).fit(fit[list(features)], fit[outcome])
         p[test_idx] = model.predict_proba(rows.iloc[test_idx][list(features)])
     return BacktestReport(
         outcome=outcome,
         method="stratified_cv",
         note="history too short for an out-of-time split: stratified cross-validation instead "
-        "(optimistic; rerun when more history exists)",
+        f"(optimistic; rerun when more history exists); {kind} model, chosen by data size",
         cutoff=None,
         train_rows=len(rows),
         test_rows=len(rows),
         test_rate=float(labels.mean()),
-        chosen_model="gbm",
+        chosen_model=kind,
         evaluations=_evaluations(rows, p, outcome),
         per_band=per_band(rows, outcome),
         suggested_weights=suggest_weights(rows, outcome),

@@ -21,6 +21,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 KINDS = ("gbm", "logistic")
+SMALL_DATA_ROWS = 500  # below this many training rows boosting overfits: use logistic
+
+
+def default_kind(rows: int) -> str:
+    """The model kind for a training set of `rows` rows when no time split can choose."""
+    return "logistic" if rows < SMALL_DATA_ROWS else "gbm"
 
 
 def _estimator(kind: str, random_state: int) -> Any:
@@ -64,7 +70,11 @@ class RiskModel:
                 "the outcome never (or always) happens in the training rows: "
                 "a model needs both; use a longer history or another horizon"
             )
-        self.features_ = list(self.features or X.columns)
+        names = list(self.features or X.columns)
+        known = X.reindex(columns=names).notna().any()
+        self.features_ = [f for f in names if known[f]]  # a never-measured column says nothing
+        if not self.features_:
+            raise ValueError("every feature is missing in the training rows")
         folds = int(min(3, labels.sum(), len(labels) - labels.sum()))
         base = _estimator(self.kind, self.random_state)
         method = self.calibration if folds >= 2 else "sigmoid"
