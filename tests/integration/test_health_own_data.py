@@ -153,7 +153,8 @@ def test_own_data_is_scored_and_backtested_with_no_code_change(
     run(["score", "--as-of", AS_OF.isoformat(), "--days", "7"], monkeypatch)
     snaps = m.HealthSnapshot.objects.filter(date=AS_OF).select_related("account", "config")
     paying = {s.account.external_id for s in snaps}
-    assert paying and paying.isdisjoint(churned)
+    assert paying
+    assert paying.isdisjoint(churned)
     for snap in snaps:
         assert snap.config.name == "Acme health"
         assert snap.measures["attr_contract"] in ("pilot", "standard")

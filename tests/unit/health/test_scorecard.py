@@ -103,8 +103,8 @@ def test_categories_rule_scores_text_measures() -> None:
     out = sc.score(card, m)
     assert list(out["s_attr_crm"].fillna(-1)) == [90, 10, 50, -1]
     assert out["confidence"].iloc[3] == pytest.approx(4 / 5)
+    bad = {"key": "g", "measures": [{"measure": "x", "rule": "categories"}]}
     with pytest.raises(sc.ScorecardError, match="categories need points"):
-        bad = {"key": "g", "measures": [{"measure": "x", "rule": "categories"}]}
         sc.from_config(CONFIG | {"groups": [bad]})
 
 
