@@ -82,7 +82,7 @@ def extract(account_ids: Iterable[int], raw: Iterable[Any]) -> Attributes:
         values = [rec.get(name) for rec in records]
         present = [v for v in values if v is not None and v != ""]
         if present and all(_is_number(v) for v in present):
-            data[col] = [float(v) if _is_number(v) else math.nan for v in values]
+            data[col] = [float(v) if v is not None and _is_number(v) else math.nan for v in values]
             numeric.append(col)
         elif present:
             data[col] = [None if v is None or v == "" else str(v) for v in values]
