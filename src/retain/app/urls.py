@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import path
+from django.urls import include, path
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,4 +19,5 @@ urlpatterns = [
     path("", home),
     path("healthz", healthz),
     path("admin/", admin.site.urls),
+    path("v1/", include("retain.ingest.urls")),
 ]

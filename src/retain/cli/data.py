@@ -47,6 +47,10 @@ def import_(
 
             if kind == "all":
                 results = imports.import_dir(path, dry_run=dry_run, progress=step)
+            elif kind == "events":  # the fast bulk loader; also reads Segment .jsonl exports
+                from retain.ingest.bulk import import_events
+
+                results = [import_events(path, dry_run=dry_run, progress=step)]
             else:
                 imports.get(kind)
                 results = [imports.import_file(kind, path, dry_run=dry_run, progress=step)]

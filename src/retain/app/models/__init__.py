@@ -17,6 +17,7 @@ from retain.app.models.conversations import (
     TouchpointKind,
 )
 from retain.app.models.health import Band, HealthOverride, HealthSnapshot, ScorecardConfig
+from retain.app.models.ingest import QuarantinedMessage, QuarantineStatus, Source
 from retain.app.models.revenue import (
     BillingInterval,
     ChargeType,
@@ -73,9 +74,12 @@ __all__ = [
     "Note",
     "Playbook",
     "Purchase",
+    "QuarantineStatus",
+    "QuarantinedMessage",
     "Role",
     "ScoreDirection",
     "ScorecardConfig",
+    "Source",
     "StageChange",
     "SubscriptionItem",
     "SubscriptionStatus",

@@ -1,0 +1,350 @@
+"""Validate messages of Segment's HTTP tracking API: pure functions, no Django and no I/O.
+
+A request body is either one call (`/v1/track`, `/v1/identify`, ...) or a batch
+(`{"batch": [...], "sentAt": ...}`). Each message is checked on its own, so one bad message
+never costs the good ones: `validate_batch` returns the accepted `Message` objects and the
+`Rejected` ones with every `Problem` found, each located like `("batch", 3, "timestamp")`.
+A body that cannot be read as messages at all raises `BodyError`.
+
+Timestamps follow Segment's clock-skew correction: when `sentAt` is given (on the message or
+the batch), `timestamp = timestamp + (receivedAt - sentAt)`; without a `timestamp` the
+message is dated `receivedAt`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "CALLS",
+    "MAX_BATCH_BYTES",
+    "MAX_ID_LENGTH",
+    "MAX_MESSAGE_BYTES",
+    "BodyError",
+    "Message",
+    "Problem",
+    "Rejected",
+    "Validated",
+    "message_size",
+    "parse_time",
+    "validate_batch",
+    "validate_message",
+    "validate_single",
+]
+
+CALLS = ("track", "identify", "group", "page", "screen")
+MAX_MESSAGE_BYTES = 32 * 1024
+MAX_BATCH_BYTES = 500 * 1024
+MAX_ID_LENGTH = 200
+MAX_EMAIL_LENGTH = 254
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a message was rejected, located in the request body."""
+
+    loc: Loc
+    msg: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of the API's `errors` items."""
+        return {"loc": list(self.loc), "msg": self.msg}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A valid message, normalised: ids as text, objects as dicts, time in UTC, corrected."""
+
+    type: str
+    message_id: str
+    user_id: str
+    anonymous_id: str
+    name: str
+    group_id: str
+    timestamp: dt.datetime
+    properties: dict[str, Any]
+    traits: dict[str, Any]
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A message that failed validation: where it was, what it was, and why."""
+
+    index: int | None
+    raw: Any
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class Validated:
+    """The outcome of validating a body: accepted messages and rejected ones."""
+
+    accepted: list[Message] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+class BodyError(ValueError):
+    """The body as a whole is unusable (not an object, `batch` not a list, ...)."""
+
+    def __init__(self, code: str, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.problems = problems
+
+
+def message_size(raw: Any) -> int:
+    """Bytes of a message as compact UTF-8 JSON (what the 32 KB limit counts)."""
+    return len(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def parse_time(value: Any) -> dt.datetime:
+    """An ISO 8601 date-time as aware UTC; without an offset it is taken as UTC."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 date-time string, got {_kind(value)}")
+    try:
+        stamp = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(
+            f"expected an ISO 8601 date-time like 2026-03-31T14:05:00.000Z, got {value!r}"
+        ) from None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(dt.UTC)
+
+
+def validate_batch(payload: Any, received_at: dt.datetime) -> Validated:
+    """Validate a `/v1/batch` body: `{"batch": [message, ...], "sentAt": ...}`."""
+    if not isinstance(payload, dict):
+        raise BodyError("invalid_body", "the body must be a JSON object", [_not_object(())])
+    batch = payload.get("batch")
+    if not isinstance(batch, list):
+        got = "missing" if batch is None else _kind(batch)
+        raise BodyError(
+            "invalid_body",
+            "`batch` must be a list of messages",
+            [Problem(("batch",), f"expected a list of messages, got {got}")],
+        )
+    sent_at = _batch_sent_at(payload.get("sentAt"))
+    out = Validated()
+    for index, raw in enumerate(batch):
+        result = validate_message(raw, ("batch", index), received_at, sent_at=sent_at)
+        _collect(out, result, raw, index)
+    return out
+
+
+def validate_single(payload: Any, call: str, received_at: dt.datetime) -> Validated:
+    """Validate the body of a single call (`/v1/track`, `/v1/identify`, ...)."""
+    if not isinstance(payload, dict):
+        raise BodyError("invalid_body", "the body must be a JSON object", [_not_object(())])
+    out = Validated()
+    _collect(out, validate_message(payload, (), received_at, call=call), payload, None)
+    return out
+
+
+def validate_message(
+    raw: Any,
+    loc: Loc,
+    received_at: dt.datetime,
+    *,
+    call: str | None = None,
+    sent_at: dt.datetime | None = None,
+) -> Message | list[Problem]:
+    """A `Message`, or every `Problem` of the raw message at `loc`."""
+    if not isinstance(raw, dict):
+        return [_not_object(loc)]
+    problems: list[Problem] = []
+    size = message_size(raw)
+    if size > MAX_MESSAGE_BYTES:
+        limit = MAX_MESSAGE_BYTES // 1024
+        return [Problem(loc, f"the message is {size:,} bytes; the limit is {limit} KB")]
+    kind = call or _call(raw, loc, problems)
+    fields = _Fields(raw, loc, problems)
+    user_id, anonymous_id = fields.ident("userId"), fields.ident("anonymousId")
+    if not user_id and not anonymous_id and not _has_problem(problems, loc, "userId"):
+        problems.append(Problem((*loc, "userId"), "a userId or an anonymousId is required"))
+    name = _name(kind, fields)
+    group_id = fields.ident("groupId", required=kind == "group")
+    properties, traits = fields.obj("properties"), fields.obj("traits")
+    context = fields.obj("context")
+    if kind == "identify":
+        _check_traits(traits, (*loc, "traits"), problems)
+    timestamp = _timestamp(raw, loc, received_at, sent_at, problems)
+    message_id = fields.ident("messageId") or _derived_id(raw)
+    if problems or timestamp is None:
+        return problems
+    return Message(
+        type=kind,
+        message_id=message_id,
+        user_id=user_id,
+        anonymous_id=anonymous_id,
+        name=name,
+        group_id=group_id,
+        timestamp=timestamp,
+        properties=properties,
+        traits=traits,
+        context=context,
+    )
+
+
+class _Fields:
+    """Readers for the typed fields of one raw message; problems are collected, not raised."""
+
+    def __init__(self, raw: Mapping[str, Any], loc: Loc, problems: list[Problem]) -> None:
+        self.raw, self.loc, self.problems = raw, loc, problems
+
+    def ident(self, key: str, *, required: bool = False) -> str:
+        """An id: text or a number, at most 200 characters; empty when missing."""
+        value = self.raw.get(key)
+        if value is None or value == "":
+            if required:
+                self.problems.append(Problem((*self.loc, key), f"{key} is required"))
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self._add(key, f"expected text or a number, got {_kind(value)}")
+            return ""
+        text = value if isinstance(value, str) else str(value)
+        if len(text) > MAX_ID_LENGTH:
+            self._add(key, f"at most {MAX_ID_LENGTH} characters, got {len(text)}")
+            return ""
+        return text
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        """A name: non-empty text of at most 200 characters when required."""
+        value = self.raw.get(key)
+        if value is None or value == "":
+            if required:
+                self._add(key, f"{key} is required (the event name)")
+            return ""
+        if not isinstance(value, str):
+            self._add(key, f"expected text, got {_kind(value)}")
+            return ""
+        if len(value) > MAX_ID_LENGTH:
+            self._add(key, f"at most {MAX_ID_LENGTH} characters, got {len(value)}")
+            return ""
+        return value
+
+    def obj(self, key: str) -> dict[str, Any]:
+        """A JSON object; missing or null is an empty object."""
+        value = self.raw.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self._add(key, f"expected a JSON object, got {_kind(value)}")
+            return {}
+        return value
+
+    def _add(self, key: str, msg: str) -> None:
+        self.problems.append(Problem((*self.loc, key), msg))
+
+
+def _call(raw: Mapping[str, Any], loc: Loc, problems: list[Problem]) -> str:
+    kind = raw.get("type")
+    if kind in CALLS:
+        return str(kind)
+    if kind is None:
+        msg = f"type is required: one of {', '.join(CALLS)}"
+    elif kind == "alias":
+        msg = "alias calls are not supported; send identify with the userId instead"
+    else:
+        msg = f"unknown type {kind!r}; use one of {', '.join(CALLS)}"
+    problems.append(Problem((*loc, "type"), msg))
+    return ""
+
+
+def _name(kind: str, fields: _Fields) -> str:
+    if kind == "track":
+        return fields.text("event", required=True)
+    if kind in ("page", "screen"):
+        return fields.text("name")
+    return ""
+
+
+def _check_traits(traits: Mapping[str, Any], loc: Loc, problems: list[Problem]) -> None:
+    """Traits that fill contact fields must fit them."""
+    for key, limit in (("name", MAX_ID_LENGTH), ("email", MAX_EMAIL_LENGTH)):
+        value = traits.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem((*loc, key), f"expected text, got {_kind(value)}"))
+        elif isinstance(value, str) and len(value) > limit:
+            problems.append(Problem((*loc, key), f"at most {limit} characters, got {len(value)}"))
+
+
+def _timestamp(
+    raw: Mapping[str, Any],
+    loc: Loc,
+    received_at: dt.datetime,
+    batch_sent_at: dt.datetime | None,
+    problems: list[Problem],
+) -> dt.datetime | None:
+    """The corrected timestamp: timestamp + (receivedAt - sentAt); receivedAt without one."""
+    stamps: dict[str, dt.datetime | None] = {}
+    for key in ("timestamp", "sentAt"):
+        value = raw.get(key)
+        try:
+            stamps[key] = None if value is None else parse_time(value)
+        except ValueError as exc:
+            problems.append(Problem((*loc, key), str(exc)))
+            return None
+    stamp, sent_at = stamps["timestamp"], stamps["sentAt"] or batch_sent_at
+    if stamp is None:
+        return received_at.astimezone(dt.UTC)
+    if sent_at is None:
+        return stamp
+    return stamp + (received_at - sent_at)
+
+
+def _batch_sent_at(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise BodyError(
+            "invalid_body", "the batch's sentAt is invalid", [Problem(("sentAt",), str(exc))]
+        ) from None
+
+
+def _derived_id(raw: Mapping[str, Any]) -> str:
+    """A stable id for a message sent without messageId, so a retry is still a duplicate."""
+    content = {k: v for k, v in raw.items() if k not in ("sentAt", "writeKey")}
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    return f"sha256:{digest[:48]}"
+
+
+def _collect(out: Validated, result: Message | list[Problem], raw: Any, index: int | None) -> None:
+    if isinstance(result, Message):
+        out.accepted.append(result)
+    else:
+        out.rejected.append(Rejected(index, raw, tuple(result)))
+
+
+def _has_problem(problems: list[Problem], loc: Loc, key: str) -> bool:
+    return any(p.loc == (*loc, key) for p in problems)
+
+
+def _not_object(loc: Loc) -> Problem:
+    return Problem(loc or ("body",), "expected a JSON object")
+
+
+def _kind(value: Any) -> str:
+    """A JSON type name for messages: `a list`, `a number`, ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({json.dumps(value)})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"text ({value[:40]!r})"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"

@@ -1,0 +1,115 @@
+"""Replay quarantined messages after a fix (of the payload, in the admin, or of the code).
+
+Each message is validated again as it was received (same endpoint, same receivedAt and batch
+sentAt, so timestamps come out as they would have). A valid one is stored (once: a message id
+already stored is a duplicate) and marked replayed; an invalid one stays pending with its new
+reasons. A quarantined unreadable body that now parses is split: its valid messages are
+stored, its invalid ones quarantined on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from retain.app.models import QuarantinedMessage, QuarantineStatus
+from retain.core.segment import (
+    BodyError,
+    Message,
+    Problem,
+    Rejected,
+    Validated,
+    parse_time,
+    validate_batch,
+    validate_message,
+    validate_single,
+)
+from retain.ingest import service
+from retain.ingest.service import Submission
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What replaying one quarantined message did."""
+
+    id: int
+    ok: bool
+    stored: int
+    reasons: list[dict[str, Any]]
+
+
+def pending(ids: Iterable[int] | None = None) -> list[QuarantinedMessage]:
+    """Pending quarantined messages: these ids, or all of them."""
+    rows = QuarantinedMessage.objects.filter(status=QuarantineStatus.PENDING)
+    if ids is not None:
+        rows = rows.filter(id__in=list(ids))
+    return list(rows.order_by("received_at", "id"))
+
+
+def replay(rows: Iterable[QuarantinedMessage]) -> list[Replayed]:
+    """Replay each row in its own transaction."""
+    return [replay_one(row) for row in rows]
+
+
+def replay_one(row: QuarantinedMessage) -> Replayed:
+    """Validate one quarantined message again; store it and mark it replayed when valid."""
+    with transaction.atomic():
+        validated = _validate(row)
+        whole_body = row.index is None and row.call == "batch"
+        if validated.rejected and not whole_body:
+            row.reasons = [p.as_dict() for r in validated.rejected for p in r.problems]
+            row.save(update_fields=["reasons"])
+            return Replayed(row.id, False, 0, row.reasons)
+        stored = service.store_messages(validated.accepted, row.received_at)
+        if validated.rejected:
+            service.quarantine(
+                Submission(
+                    row.source_id,
+                    row.call,
+                    row.received_at,
+                    rejected=validated.rejected,
+                    batch_sent_at=row.batch_sent_at,
+                )
+            )
+        row.status = QuarantineStatus.REPLAYED
+        row.replayed_at = dt.datetime.now(dt.UTC)
+        row.save(update_fields=["status", "replayed_at"])
+    reasons = [p.as_dict() for r in validated.rejected for p in r.problems]
+    return Replayed(row.id, True, stored, reasons)
+
+
+def _validate(row: QuarantinedMessage) -> Validated:
+    try:
+        payload = json.loads(row.payload)
+    except json.JSONDecodeError as exc:
+        msg = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        return _rejected(row, [Problem(_loc(row), msg)])
+    try:
+        if row.call != "batch":
+            return validate_single(payload, row.call, row.received_at)
+        if row.index is None:
+            return validate_batch(payload, row.received_at)
+        return _one_of_batch(row, payload)
+    except BodyError as exc:
+        return _rejected(row, exc.problems)
+
+
+def _one_of_batch(row: QuarantinedMessage, payload: object) -> Validated:
+    sent_at = parse_time(row.batch_sent_at) if row.batch_sent_at else None
+    result = validate_message(payload, _loc(row), row.received_at, sent_at=sent_at)
+    if isinstance(result, Message):
+        return Validated(accepted=[result])
+    return _rejected(row, result)
+
+
+def _rejected(row: QuarantinedMessage, problems: list[Problem]) -> Validated:
+    return Validated(rejected=[Rejected(row.index, row.payload, tuple(problems))])
+
+
+def _loc(row: QuarantinedMessage) -> tuple[str | int, ...]:
+    return ("batch", row.index) if row.index is not None else ("body",)

@@ -1,0 +1,201 @@
+"""The write service of the ingest API: validated messages in, committed rows out.
+
+`write(submission)` stores one request's accepted messages and quarantines its rejected ones
+in one transaction. `identify` upserts the contact and its traits, `group` the account (traits
+into `custom_attributes`) and the contact's link to it; `track` events count in the daily
+rollups as soon as their user belongs to an account, and earlier events of a user are
+attributed (and counted) when an identify or group makes that so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from retain.app.models import Account, Contact, Event, QuarantinedMessage
+from retain.core.segment import Message, Rejected, parse_time
+from retain.ingest import store
+from retain.ingest.store import EventRow, RollupKey
+
+
+@dataclass
+class Submission:
+    """One request's worth of work: what was accepted and rejected, and where it came from."""
+
+    source_id: int | None
+    call: str
+    received_at: dt.datetime
+    accepted: list[Message] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    batch_sent_at: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a write did: new events stored, duplicates skipped, messages quarantined."""
+
+    stored: int
+    duplicates: int
+    quarantined: int
+
+
+def write(submission: Submission) -> Outcome:
+    """Store and quarantine one submission atomically (a savepoint inside a caller's
+    transaction)."""
+    with transaction.atomic():
+        stored = store_messages(submission.accepted, submission.received_at)
+        quarantine(submission)
+    accepted = len(submission.accepted)
+    return Outcome(stored, accepted - stored, len(submission.rejected))
+
+
+def store_messages(messages: Sequence[Message], received_at: dt.datetime) -> int:
+    """Store messages once each (by message id); returns how many were new."""
+    if not messages:
+        return 0
+    calls = [m for m in messages if m.type in ("identify", "group")]
+    known = store.known_message_ids([m.message_id for m in calls]) if calls else set()
+    group_accounts: dict[str, int] = {}
+    touched: set[str] = set()
+    for m in calls:
+        if m.message_id not in known:
+            _apply(m, group_accounts, touched)
+    contacts = store.contacts_by_user(m.user_id for m in messages)
+    rows = [_row(m, contacts, group_accounts, received_at) for m in messages]
+    fresh = store.insert_events(rows)
+    store.add_rollups(store.rollup_counts(rows, fresh))
+    if touched:
+        attribute(touched)
+    return len(fresh)
+
+
+def _apply(m: Message, group_accounts: dict[str, int], touched: set[str]) -> None:
+    if m.type == "identify" and m.user_id:
+        identify(m.user_id, m.traits)
+        touched.add(m.user_id)
+    elif m.type == "group":
+        account = group(m.group_id, m.traits, m.user_id)
+        group_accounts[m.message_id] = account.id
+        if m.user_id:
+            touched.add(m.user_id)
+
+
+def _row(
+    m: Message,
+    contacts: dict[str, tuple[int, int | None]],
+    group_accounts: dict[str, int],
+    received_at: dt.datetime,
+) -> EventRow:
+    contact_id, account_id = contacts.get(m.user_id, (None, None))
+    if m.type == "group":
+        account_id = group_accounts.get(m.message_id, account_id)
+    body = m.traits if m.type in ("identify", "group") else m.properties
+    return EventRow(
+        message_id=m.message_id,
+        type=m.type,
+        account_id=account_id,
+        contact_id=contact_id,
+        user_id=m.user_id,
+        anonymous_id=m.anonymous_id,
+        name=m.name,
+        timestamp=m.timestamp,
+        received_at=received_at,
+        properties=store.dumps(body),
+        context=store.dumps(m.context),
+    )
+
+
+def identify(user_id: str, traits: dict[str, Any]) -> Contact:
+    """Create or update the contact `user_id`: merge traits; name, email, createdAt fill
+    the contact's fields."""
+    contact, _ = Contact.objects.get_or_create(external_id=user_id)
+    contact.traits = {**(contact.traits or {}), **traits}
+    name = traits.get("name") or " ".join(
+        str(traits[k]) for k in ("firstName", "lastName") if isinstance(traits.get(k), str)
+    )
+    if name:
+        contact.name = str(name)[:200]
+    if isinstance(traits.get("email"), str):
+        contact.email = traits["email"]
+    if isinstance(traits.get("title"), str) and len(traits["title"]) <= 100:
+        contact.role = traits["title"]
+    created = _time_or_none(traits.get("createdAt"))
+    if created is not None:
+        contact.created_at = created
+    contact.save()
+    return contact
+
+
+def group(group_id: str, traits: dict[str, Any], user_id: str) -> Account:
+    """Create or update the account `group_id` (traits into custom_attributes) and link the
+    contact `user_id` to it."""
+    name = traits.get("name")
+    label = name if isinstance(name, str) and 0 < len(name) <= 300 else group_id
+    account, created = Account.objects.get_or_create(external_id=group_id, defaults={"name": label})
+    account.custom_attributes = {**(account.custom_attributes or {}), **traits}
+    if not created and label != group_id:
+        account.name = label
+    for key in ("industry", "plan"):
+        value = traits.get(key)
+        if isinstance(value, str) and len(value) <= 100:
+            setattr(account, key, value)
+    account.save()
+    if user_id:
+        contact, _ = Contact.objects.get_or_create(external_id=user_id)
+        if contact.account_id != account.id:
+            contact.account = account
+            contact.save(update_fields=["account"])
+    return account
+
+
+def attribute(user_ids: Iterable[str]) -> int:
+    """Give stored events of these users their contact and account where missing, and count
+    the track events that become attributed in the rollups; returns how many changed."""
+    contacts = store.contacts_by_user(user_ids)
+    pending = Event.objects.filter(user_id__in=sorted(contacts)).exclude(
+        account__isnull=False, contact__isnull=False
+    )
+    counts: Counter[RollupKey] = Counter()
+    changed = 0
+    for user_id, (contact_id, account_id) in sorted(contacts.items()):
+        mine = pending.filter(user_id=user_id)
+        rows = list(mine.values_list("type", "name", "timestamp", "account_id", "contact_id"))
+        for kind, name, stamp, event_account, event_contact in rows:
+            acc, con = event_account or account_id, event_contact or contact_id
+            if kind == "track" and name and acc and con:
+                counts[(acc, con, name, store.utc_day(stamp))] += 1
+        mine.filter(contact__isnull=True).update(contact_id=contact_id)
+        if account_id is not None:
+            mine.filter(account__isnull=True).update(account_id=account_id)
+        changed += len(rows)
+    store.add_rollups(counts)
+    return changed
+
+
+def quarantine(submission: Submission) -> list[QuarantinedMessage]:
+    """Keep every rejected message with its raw payload and reasons, for replay."""
+    rows = [
+        QuarantinedMessage(
+            source_id=submission.source_id,
+            received_at=submission.received_at,
+            call=submission.call,
+            index=r.index,
+            batch_sent_at=submission.batch_sent_at,
+            payload=r.raw if isinstance(r.raw, str) else store.dumps(r.raw),
+            reasons=[p.as_dict() for p in r.problems],
+        )
+        for r in submission.rejected
+    ]
+    return QuarantinedMessage.objects.bulk_create(rows)
+
+
+def _time_or_none(value: Any) -> dt.datetime | None:
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
