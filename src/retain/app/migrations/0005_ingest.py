@@ -5,46 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('retain', '0004_health_signals_overrides'),
+        ("retain", "0004_health_signals_overrides"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('key_prefix', models.CharField(max_length=16, unique=True)),
-                ('key_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("key_prefix", models.CharField(max_length=16, unique=True)),
+                ("key_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked", models.BooleanField(default=False)),
             ],
             options={
-                'db_table': 'retain_source',
-                'ordering': ['name'],
+                "db_table": "retain_source",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='QuarantinedMessage',
+            name="QuarantinedMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField()),
-                ('call', models.CharField(default='batch', max_length=10)),
-                ('index', models.PositiveIntegerField(blank=True, null=True)),
-                ('batch_sent_at', models.CharField(blank=True, max_length=64)),
-                ('payload', models.TextField()),
-                ('reasons', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('replayed', 'Replayed')], default='pending', max_length=10)),
-                ('replayed_at', models.DateTimeField(blank=True, null=True)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quarantined', to='retain.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField()),
+                ("call", models.CharField(default="batch", max_length=10)),
+                ("index", models.PositiveIntegerField(blank=True, null=True)),
+                ("batch_sent_at", models.CharField(blank=True, max_length=64)),
+                ("payload", models.TextField()),
+                ("reasons", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("replayed", "Replayed")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("replayed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quarantined",
+                        to="retain.source",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retain_quarantined_message',
-                'ordering': ['-received_at', 'index'],
-                'indexes': [models.Index(fields=['status', 'received_at'], name='retain_quar_status_ce2fc2_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'replayed'])), name='quarantine_status_valid'), models.CheckConstraint(condition=models.Q(('status', 'pending'), ('replayed_at__isnull', False), _connector='OR'), name='quarantine_replayed_has_time')],
+                "db_table": "retain_quarantined_message",
+                "ordering": ["-received_at", "index"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "received_at"], name="retain_quar_status_ce2fc2_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "replayed"])),
+                        name="quarantine_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "pending"), ("replayed_at__isnull", False), _connector="OR"
+                        ),
+                        name="quarantine_replayed_has_time",
+                    ),
+                ],
             },
         ),
     ]
