@@ -65,6 +65,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Outgoing mail server as `smtp://host:port` (alerts, surveys).",
     ),
     Setting("RETAIN_DEFAULT_FROM_EMAIL", "retain@localhost", "Sender address of Retain's mail."),
+    Setting(
+        "RETAIN_CSM_OTHER_ACCOUNTS",
+        "read",
+        "What a CSM sees of accounts outside their book: `read` (read-only) or `hidden`.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs (Swagger UI) from static files, not a CDN
     "retain.app.apps.RetainConfig",
 ]
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ DEFAULT_FROM_EMAIL = rs.get("RETAIN_DEFAULT_FROM_EMAIL")
 EMAIL_HOST, _, _port = rs.get("RETAIN_EMAIL_URL").removeprefix("smtp://").partition(":")
 EMAIL_PORT = int(_port or 25)
 LOGIN_URL = "/admin/login/"
+RETAIN_CSM_OTHER_ACCOUNTS = rs.get("RETAIN_CSM_OTHER_ACCOUNTS")
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import include, path
 
+from retain.api.main import api
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """Send visitors to the admin, which lists every entity."""
@@ -19,5 +21,6 @@ urlpatterns = [
     path("", home),
     path("healthz", healthz),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("v1/", include("retain.ingest.urls")),
 ]

@@ -1,0 +1,145 @@
+"""One router per resource: list (paginated, filtered, ordered), get, create, update, delete.
+
+A `Resource` names the model, its schemas and the fields it may be ordered by; `crud_router`
+builds the five endpoints over `retain.api.services`, so every resource behaves the same way.
+(No `from __future__ import annotations` here: ninja reads the view annotations at runtime.)
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Annotated, Any
+
+from django.db import models
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import create_model
+from pydantic.fields import FieldInfo
+
+from retain.api import services
+from retain.api.auth import ApiRequest
+from retain.api.errors import ErrorOut
+from retain.api.listing import PageParams, ordered, page, page_of
+
+
+def _no_defaults(user: Any) -> dict[str, Any]:
+    return {}
+
+
+def new_external_id() -> str:
+    """An id for rows created through the API without one from another system."""
+    return f"api-{uuid.uuid4().hex}"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A model exposed at `/api/{name}` with its schemas and list options."""
+
+    name: str
+    model: type[models.Model]
+    out: type[Schema]
+    create: type[Schema]
+    filters: type[FilterSchema]
+    order_fields: tuple[str, ...]
+    title: str = ""
+    defaults: Callable[[Any], dict[str, Any]] = _no_defaults
+    prepare: Callable[[Any], None] | None = None
+    related: tuple[str, ...] = field(default=())
+
+    @property
+    def path(self) -> str:
+        """The URL segment: `survey_responses` -> `survey-responses`."""
+        return self.name.replace("_", "-")
+
+
+@cache
+def patch_schema(create: type[Schema]) -> type[Schema]:
+    """The create schema with every field optional: PATCH changes only the fields it sends."""
+    fields: dict[str, Any] = {
+        name: (_constrained(info), Field(None, description=info.description))
+        for name, info in create.model_fields.items()
+    }
+    name = create.__name__.removesuffix("In") + "Patch"
+    return create_model(name, __base__=Schema, **fields)
+
+
+def _constrained(info: FieldInfo) -> Any:
+    """A field's type with its constraints (max_length, ge...), without its default."""
+    if not info.metadata:
+        return info.annotation
+    return Annotated[(info.annotation, *info.metadata)]
+
+
+def errors(*codes: int) -> dict[int, type[Schema]]:
+    """OpenAPI responses for the error codes an operation can answer with."""
+    return dict.fromkeys((401, 422, *codes), ErrorOut)
+
+
+def crud_router(res: Resource) -> Router:
+    """The five endpoints of a resource."""
+    router = Router(tags=[res.title or res.name.replace("_", " ").capitalize()])
+    out, create_in, patch_in = res.out, res.create, patch_schema(res.create)
+    filters_in, page_out = res.filters, page_of(res.out)
+    model, noun = res.model, str(res.model._meta.verbose_name)
+    orders = ", ".join(res.order_fields)
+
+    @router.get(
+        "",
+        response={200: page_out, **errors()},
+        operation_id=f"list_{res.name}",
+        summary=f"List {noun} records",
+        description=f"Filters combine with AND. `order_by`: comma-separated, `-` for "
+        f"descending, from: {orders}.",
+    )
+    def list_items(
+        request: ApiRequest,
+        filters: Query[filters_in],  # type: ignore[valid-type]
+        paging: Query[PageParams],
+        order_by: str | None = None,
+    ) -> Any:
+        qs = services.scoped(request.auth, model).select_related(*res.related)
+        qs = filters.filter(qs)  # type: ignore[attr-defined]
+        return page(ordered(qs, order_by, res.order_fields), paging)
+
+    @router.get(
+        "/{id}",
+        response={200: out, **errors(404)},
+        operation_id=f"get_{res.name}",
+        summary=f"Get a {noun}",
+    )
+    def get_item(request: ApiRequest, id: int) -> Any:
+        return services.get_visible(request.auth, model, id)
+
+    @router.post(
+        "",
+        response={201: out, **errors(403, 409)},
+        operation_id=f"create_{res.name}",
+        summary=f"Create a {noun}",
+    )
+    def create_item(request: ApiRequest, payload: create_in) -> Any:  # type: ignore[valid-type]
+        data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        defaults = {"external_id": new_external_id(), **res.defaults(request.auth)}
+        return Status(201, services.create(request.auth, model, data, defaults, res.prepare))
+
+    @router.patch(
+        "/{id}",
+        response={200: out, **errors(403, 404, 409)},
+        operation_id=f"update_{res.name}",
+        summary=f"Change fields of a {noun}",
+    )
+    def update_item(request: ApiRequest, id: int, payload: patch_in) -> Any:  # type: ignore[valid-type]
+        data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        return services.update(request.auth, model, id, data, res.prepare)
+
+    @router.delete(
+        "/{id}",
+        response={204: None, **errors(403, 404, 409)},
+        operation_id=f"delete_{res.name}",
+        summary=f"Delete a {noun}",
+    )
+    def delete_item(request: ApiRequest, id: int) -> Any:
+        services.delete(request.auth, model, id)
+        return Status(204, None)
+
+    return router

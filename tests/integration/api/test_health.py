@@ -1,0 +1,115 @@
+"""Health history, the latest snapshot per account, and risk ranking (read-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from retain.app.models import Account, HealthOverride, HealthSnapshot, ScorecardConfig
+from tests.integration.api.conftest import ApiClient, World
+
+pytestmark = pytest.mark.django_db
+
+
+def snap(account: Account, day: str, score: float, risk: float | None, **extra: object) -> None:
+    config = ScorecardConfig.objects.get_or_create(version=1, defaults={"name": "v1", "config": {}})
+    HealthSnapshot.objects.create(
+        account=account,
+        date=day,
+        score=score,
+        band="green" if score >= 70 else "red",
+        risk_probability=risk,
+        config=config[0],
+        **extra,
+    )
+
+
+@pytest.fixture
+def snapshots(world: World) -> Account:
+    third = Account.objects.create(external_id="t", name="Third")
+    snap(world.own, "2026-01-01", 80, 0.1)
+    snap(
+        world.own,
+        "2026-02-01",
+        40,
+        0.7,
+        risk_reasons={"logins": 0.3},
+        measures={"logins": 2},
+        contributions={"logins": -20.0},
+    )
+    snap(world.other, "2026-02-01", 90, 0.05)
+    snap(third, "2026-02-01", 60, None)
+    return third
+
+
+def test_history_is_newest_first_within_a_range(
+    world: World, snapshots: Account, admin_api: ApiClient
+) -> None:
+    url = f"/api/accounts/{world.own.pk}/health"
+    page = admin_api.get(url).json()
+    assert [(s["date"], s["score"]) for s in page["items"]] == [
+        ("2026-02-01", 40.0),
+        ("2026-01-01", 80.0),
+    ]
+    latest = page["items"][0]
+    assert (latest["band"], latest["risk_probability"], latest["config_version"]) == ("red", 0.7, 1)
+    assert (latest["measures"], latest["contributions"]) == ({"logins": 2}, {"logins": -20.0})
+    assert latest["risk_reasons"] == {"logins": 0.3}
+    ranged = admin_api.get(url, start="2026-01-01", end="2026-01-31").json()
+    assert [s["date"] for s in ranged["items"]] == ["2026-01-01"]
+
+
+def test_history_of_a_missing_account_is_404(world: World, admin_api: ApiClient) -> None:
+    response = admin_api.get("/api/accounts/999999/health")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "no account with id 999999",
+        "errors": [],
+    }
+
+
+def test_latest_snapshot_per_account(
+    world: World, snapshots: Account, admin_api: ApiClient
+) -> None:
+    page = admin_api.get("/api/health").json()
+    assert [(s["account_id"], s["date"], s["score"]) for s in page["items"]] == [
+        (world.own.pk, "2026-02-01", 40.0),
+        (world.other.pk, "2026-02-01", 90.0),
+        (snapshots.pk, "2026-02-01", 60.0),
+    ]
+    red = admin_api.get("/api/health", band="red", order_by="-score").json()
+    assert [s["score"] for s in red["items"]] == [60.0, 40.0]
+
+
+def test_an_override_in_force_shows_in_the_effective_score(
+    world: World, admin_api: ApiClient
+) -> None:
+    override = HealthOverride.objects.create(
+        account=world.own,
+        score=75,
+        band="green",
+        reason="Exec sponsor re-engaged",
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    snap(world.own, "2026-02-01", 40, 0.7, override=override)
+    item = admin_api.get("/api/health").json()["items"][0]
+    assert (item["score"], item["effective_score"], item["effective_band"]) == (40.0, 75.0, "green")
+    assert item["override_id"] == override.pk
+
+
+def test_risk_ranks_highest_first_with_reasons(
+    world: World, snapshots: Account, admin_api: ApiClient
+) -> None:
+    page = admin_api.get("/api/risk").json()
+    assert [(r["account_name"], r["risk_probability"]) for r in page["items"]] == [
+        ("Carla Co", 0.7),
+        ("Otto Inc", 0.05),
+        ("Third", None),
+    ]
+    assert page["items"][0]["risk_reasons"] == {"logins": 0.3}
+    risky = admin_api.get("/api/risk", min_risk=0.5).json()
+    assert [r["account_id"] for r in risky["items"]] == [world.own.pk]
+    assert admin_api.get("/api/risk", min_risk=2).status_code == 422
