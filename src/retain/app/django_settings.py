@@ -29,7 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs (Swagger UI) from static files, not a CDN
+    "django_htmx",
     "retain.app.apps.RetainConfig",
+    "retain.web.apps.WebConfig",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -40,6 +42,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 ROOT_URLCONF = "retain.app.urls"
 WSGI_APPLICATION = "retain.app.wsgi.application"
@@ -53,6 +56,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "retain.web.context.navigation",
             ]
         },
     }
@@ -74,7 +78,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DEFAULT_FROM_EMAIL = rs.get("RETAIN_DEFAULT_FROM_EMAIL")
 EMAIL_HOST, _, _port = rs.get("RETAIN_EMAIL_URL").removeprefix("smtp://").partition(":")
 EMAIL_PORT = int(_port or 25)
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
 RETAIN_CSM_OTHER_ACCOUNTS = rs.get("RETAIN_CSM_OTHER_ACCOUNTS")
 
 if PRODUCTION:

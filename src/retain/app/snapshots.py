@@ -31,8 +31,11 @@ def active_config(default: dict[str, Any]) -> ScorecardConfig:
 
 
 @transaction.atomic
-def activate_config(raw: dict[str, Any], user: User | None = None) -> ScorecardConfig:
-    """Validate `raw` and store it as the next version, made active (older ones are kept)."""
+def activate_config(
+    raw: dict[str, Any], user: User | None = None, source: str = ""
+) -> ScorecardConfig:
+    """Validate `raw` and store it as the next version, made active (older ones are kept);
+    `source` keeps the TOML text it was parsed from, comments included, for the editor."""
     from retain.core import signals
 
     sc.from_config(raw)  # raises ScorecardError naming the place to fix
@@ -43,7 +46,7 @@ def activate_config(raw: dict[str, Any], user: User | None = None) -> ScorecardC
     return ScorecardConfig.objects.create(
         version=version,
         name=str(raw.get("name", "Scorecard")),
-        config={**raw, "version": version},
+        config={**raw, "version": version, **({"_source": source} if source else {})},
         created_by=user,
         is_active=True,
     )
@@ -97,6 +100,7 @@ def store(rows: pd.DataFrame, config: ScorecardConfig) -> int:
                 score=float(r["score"]),
                 band=r["band"],
                 confidence=float(r["confidence"]),
+                mrr=_clean(r.get("mrr")),
                 measures={m: _clean(r.get(m)) for m in _measure_columns(rows)},
                 contributions={
                     c[2:]: float(r[c]) for c in contribution_cols if not math.isnan(r[c])

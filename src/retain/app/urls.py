@@ -1,15 +1,10 @@
-"""URL routes: the Django admin until the web app lands."""
+"""URL routes: the web app, the REST API, the Segment-compatible ingest API, the admin."""
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from retain.api.main import api
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Send visitors to the admin, which lists every entity."""
-    return HttpResponseRedirect("/admin/")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -18,9 +13,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", home),
     path("healthz", healthz),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("v1/", include("retain.ingest.urls")),
+    path("", include("retain.web.urls")),
 ]
+
+handler403 = "retain.web.views.errors.forbidden"
+handler404 = "retain.web.views.errors.not_found"

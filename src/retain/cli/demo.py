@@ -74,6 +74,9 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve the app after building.")
     ] = True,
     reset: Annotated[bool, typer.Option(help="Replace a database that holds other data.")] = False,
+    score_days: Annotated[
+        int, typer.Option(min=0, help="Days of health snapshots to compute (0: none).")
+    ] = 90,
     host: Annotated[str, typer.Option(help="Interface to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
 ) -> None:
@@ -101,6 +104,11 @@ def demo(
 
         result = demo_pkg.run(accounts, months, seed, end, truth, step)
     _summary(result, bootstrap.database_label())
+    if score_days:
+        from retain.cli.health import run_scoring
+
+        run_scoring(result.end_date, score_days)
+    _login()
     if serve:
         from retain.app import server
 
@@ -109,7 +117,7 @@ def demo(
 
 
 def _summary(result: object, label: str) -> None:
-    from retain.demo import DEMO_PASSWORD, DemoResult
+    from retain.demo import DemoResult
 
     assert isinstance(result, DemoResult)
     table = Table("table", "rows", title=f"Demo company built in {label}")
@@ -117,6 +125,11 @@ def _summary(result: object, label: str) -> None:
         table.add_row(name.removeprefix("retain_"), f"{count:,}")
     console.print(table)
     console.print(f"History ends {result.end_date}; ground truth written to {result.truth_path}")
+
+
+def _login() -> None:
+    from retain.demo import DEMO_PASSWORD
+
     console.print(
         f"Log in as [bold]admin[/] / [bold]{DEMO_PASSWORD}[/] "
         "(or maria, a CS manager; maya, tom, ines, raj, sofia, CSMs; victor, a viewer)"

@@ -43,12 +43,16 @@ def score(
 ) -> None:
     """Compute and store daily health snapshots (score, band, contributions, risk) for every
     paying account, using only data known on each day."""
-    from retain import health_service
+    run_scoring(options.as_of(as_of), days)
 
-    day = options.as_of(as_of)
+
+def run_scoring(day: dt.date, days: int) -> int:
+    """Score `days` days up to `day`, store the snapshots, print a summary; returns the count."""
+    from retain import health_service
+    from retain.core import signals
+
     engine, (config, card), first = _setup()
     from retain.app import snapshots
-    from retain.core import signals
 
     rules = signals.rules_from_config(config.config)
     with engine, console.status(f"Scoring {days} days up to {day}…"):
@@ -65,6 +69,7 @@ def score(
         f"{int(latest['advocate'].sum())} advocates, "
         f"{int(latest['referral_candidate'].sum())} referral candidates."
     )
+    return stored
 
 
 def backtest(

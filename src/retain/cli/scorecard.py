@@ -53,7 +53,7 @@ def activate(file: Annotated[Path, typer.Argument(help="A scorecard TOML file.")
     bootstrap.migrate()
     from retain.app import snapshots
 
-    config = snapshots.activate_config(raw)
+    config = snapshots.activate_config(raw, source=file.read_text())
     console.print(f"Active: {config.name} v{config.version}. Run `retain score` to rescore.")
 
 

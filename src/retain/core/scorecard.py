@@ -292,7 +292,7 @@ def group_breakdown(parts: Mapping[str, float], group_of: Mapping[str, str]) -> 
 
 def describe_change(parts: Mapping[str, float], top: int = 3) -> str:
     """Like "-14: usage -9, support -5": the total, then the largest parts, rounded."""
-    total = sum(parts.values())
+    total = round(sum(parts.values()))
     ranked = sorted(parts.items(), key=lambda kv: -abs(kv[1]))
-    shown = [f"{k} {v:+.0f}" for k, v in ranked[:top] if round(v) != 0]
-    return f"{total:+.0f}" + (": " + ", ".join(shown) if shown else "")
+    shown = [f"{k} {round(v):+d}" for k, v in ranked[:top] if round(v) != 0]
+    return f"{total:+d}" + (": " + ", ".join(shown) if shown else "")

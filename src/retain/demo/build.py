@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from retain.core.text import tone
-from retain.demo import catalog, signals
+from retain.demo import catalog, signals, workspace
 from retain.demo.accounts import Life, sigmoid, simulate
 from retain.demo.clock import add_months, at, month_start, next_anniversary
 from retain.demo.rows import Rows
@@ -68,6 +68,8 @@ def build(accounts: int, months: int, seed: int, end: dt.date, stage_ids: dict[s
     _initiative_members(rows, initiative, lives, treated, launch)
     _costs(rows, start, end, launch)
     _playbooks(rows)
+    workspace.source(rows, seed, end)
+    workspace.saved_views(rows, users, end)
     demo.truth["initiative"] = {
         "key": "support-chatbot",
         "launch": launch.isoformat(),
@@ -297,6 +299,7 @@ def _contacts(
     rows: Rows, life: Life, account_id: int, rng: np.random.Generator, start: dt.date, end: dt.date
 ) -> list[signals.Person]:
     peak = max([life.seats] + [i.quantity for i in life.items if i.plan != catalog.ADDON[0]])
+    dormant = min(0.55, max(0.05, 0.3 - 0.15 * life.base_health))  # share of shelfware seats
     people = []
     for n in range(peak + 2):
         first = catalog.FIRST[int(rng.integers(len(catalog.FIRST)))]
@@ -319,10 +322,11 @@ def _contacts(
             "{}",
             at(max(joined, start)),
         )
+        propensity = float(rng.beta(2.2, 1.4))
+        if not champion and rng.random() < dormant:  # licensed, but hardly ever logs in
+            propensity *= 0.03
         people.append(
-            signals.Person(
-                contact_id, ext, f"{first} {last}", joined, float(rng.beta(2.2, 1.4)), champion
-            )
+            signals.Person(contact_id, ext, f"{first} {last}", joined, propensity, champion)
         )
     return people
 

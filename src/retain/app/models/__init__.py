@@ -46,7 +46,7 @@ from retain.app.models.surveys import (
     SurveyResponse,
 )
 from retain.app.models.usage import Event, EventType, Feature, UsageDaily
-from retain.app.models.users import ApiToken, Role, User
+from retain.app.models.users import ApiToken, Role, SavedView, User
 
 __all__ = [
     "Account",
@@ -77,6 +77,7 @@ __all__ = [
     "QuarantineStatus",
     "QuarantinedMessage",
     "Role",
+    "SavedView",
     "ScoreDirection",
     "ScorecardConfig",
     "Source",

@@ -45,6 +45,7 @@ class HealthSnapshot(models.Model):
     score = models.FloatField()
     band = models.CharField(max_length=10, choices=Band.choices)
     confidence = models.FloatField(default=1.0)
+    mrr = models.FloatField(null=True, blank=True, help_text="MRR on the day (for ARR by band).")
     measures = models.JSONField(default=dict)
     contributions = models.JSONField(default=dict)
     risk_probability = models.FloatField(null=True, blank=True)

@@ -64,3 +64,25 @@ class ApiToken(models.Model):
         raw = "rtn_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw))
         return token, raw
+
+
+class SavedView(models.Model):
+    """A named set of filters and sort order on a list page, kept per user (or shared)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_views")
+    page = models.CharField(max_length=50, default="accounts")
+    name = models.CharField(max_length=100)
+    query = models.TextField(help_text="The page's query string: filters, search and sort.")
+    shared = models.BooleanField(default=False, help_text="Visible to every user.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "retain_saved_view"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="saved_view_unique"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="saved_view_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,195 @@
+"""Account 360: key figures, health with its explanation, risk, usage, timeline, contacts,
+subscriptions and MRR, onboarding, tasks, notes and the CSM override."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from retain.app import account360 as a360
+from retain.app import snapshots
+from retain.app.models import Note
+from retain.app.permissions import Perm, can_edit_account, require_on_account
+from retain.core.measures import MEASURES
+from retain.errors import RetainError
+from retain.web import charts
+from retain.web.access import page, user_of
+from retain.web.views.accounts import visible_account
+
+
+@page()
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole story of one account on one page."""
+    account = visible_account(request, pk)
+    today = timezone.localdate()
+    h = a360.health(account)
+    figures = a360.key_figures(account, h, today)
+    history = figures["history"]
+    usage = a360.usage_series(account, h["date"] if h else today)
+    context = {
+        "active": "accounts",
+        "account": account,
+        "h": h,
+        "k": figures,
+        "groups": _groups(h),
+        "risk_reasons": _reasons(h),
+        "health_chart": charts.lines(
+            [r["date"].strftime("%b %d") for r in history],
+            [("health score", [r["score"] for r in history])],
+            title="Health score, last 90 days",
+        ),
+        "risk_chart": charts.lines(
+            [r["date"].strftime("%b %d") for r in history],
+            [("churn risk", [r["risk_probability"] for r in history])],
+            fmt=charts.percent,
+            title="Churn risk within 90 days, last 90 days",
+        ),
+        "usage_chart": charts.lines(
+            usage["labels"],
+            [("events", usage["events"])],
+            title="Product events per day, last 90 days",
+        ),
+        "users_chart": charts.lines(
+            usage["labels"],
+            [("active users", usage["users"])],
+            title="Active users per day, last 90 days",
+        ),
+        "timeline": a360.timeline(account),
+        "contacts": a360.contacts(account),
+        "subscriptions": a360.subscriptions(account),
+        "milestones": a360.milestones(account, today),
+        "tasks": a360.open_tasks(account),
+        "notes": a360.notes(account),
+        "can_edit": can_edit_account(request.user, account),
+        "default_until": today + dt.timedelta(days=30),
+    }
+    return render(request, "retain/account.html", context)
+
+
+def _groups(h: dict | None) -> list[dict]:  # type: ignore[type-arg]
+    """Contributions by group, each with its measures (points, value, contribution)."""
+    if not h:
+        return []
+    from retain.app.models import ScorecardConfig
+    from retain.core import scorecard as sc
+
+    config = ScorecardConfig.objects.get(version=h["config_version"])
+    group_of = sc.from_config(config.config).group_of()
+    week = (h.get("since_week") or {}).get("measures", {})
+    out: dict[str, dict] = {}  # type: ignore[type-arg]
+    for measure, points in sorted(h["contributions"].items(), key=lambda kv: -kv[1]):
+        g = out.setdefault(
+            group_of.get(measure, "other"),
+            {"key": group_of.get(measure, "other"), "total": 0.0, "measures": []},
+        )
+        g["total"] += points
+        g["measures"].append(
+            {
+                "name": measure,
+                "label": MEASURES.get(measure, "a custom attribute"),
+                "value": h["measures"].get(measure),
+                "points": points,
+                "change": week.get(measure),
+            }
+        )
+    return sorted(out.values(), key=lambda g: -g["total"])
+
+
+def _reasons(h: dict | None) -> list[tuple[str, float, str]]:  # type: ignore[type-arg]
+    """The measures that move churn risk most, largest first, with what each measures."""
+    if not h or not h.get("risk_reasons"):
+        return []
+    ranked = sorted(h["risk_reasons"].items(), key=lambda kv: -abs(kv[1]))[:6]
+    return [
+        (name, delta, MEASURES.get(name.split("=")[0], "a custom attribute"))
+        for name, delta in ranked
+    ]
+
+
+@page()
+def account_mrr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The MRR history chart (loaded after the page: it runs the MRR definition)."""
+    account = visible_account(request, pk)
+    series = a360.mrr_history(account, timezone.localdate())
+    chart = charts.bars(
+        series["labels"], series["mrr"], fmt=charts.number, title="MRR at each month end"
+    )
+    return render(
+        request,
+        "retain/fragment_chart.html",
+        {
+            "chart": chart,
+            "caption": "MRR at each month end (trials and one-time charges excluded; "
+            "see docs/metrics.md).",
+        },
+    )
+
+
+@page()
+def account_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Older timeline items (the "show more" button)."""
+    account = visible_account(request, pk)
+    before = request.GET.get("before", "")
+    try:
+        at = dt.datetime.fromisoformat(before) if before else None
+    except ValueError:
+        at = None
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return render(
+        request,
+        "retain/timeline.html",
+        {"timeline": a360.timeline(account, at), "account": account},
+    )
+
+
+@require_POST
+@page(Perm.EDIT)
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep a note on the account."""
+    account = visible_account(request, pk)
+    require_on_account(request.user, Perm.EDIT, account)
+    body = request.POST.get("body", "").strip()
+    if not body:
+        messages.error(request, "A note needs some text.")
+    else:
+        stamp = timezone.now()
+        Note.objects.create(
+            external_id=f"web-note-{account.pk}-{stamp.timestamp():.6f}",
+            account=account,
+            author=user_of(request),
+            body=body,
+            created_at=stamp,
+        )
+        messages.success(request, "Note added.")
+    return HttpResponseRedirect(f"/accounts/{account.pk}/#notes")
+
+
+@require_POST
+@page(Perm.EDIT)
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set (or, with `clear`, end) the CSM override of the account's score."""
+    account = visible_account(request, pk)
+    require_on_account(request.user, Perm.EDIT, account)
+    if request.POST.get("clear"):
+        snapshots.end_override(account)
+        messages.success(request, "Override ended: the computed score shows again.")
+        return HttpResponseRedirect(f"/accounts/{account.pk}/")
+    try:
+        score = float(request.POST.get("score", ""))
+        until = dt.date.fromisoformat(request.POST.get("until", ""))
+        snapshots.set_override(
+            account, score, request.POST.get("reason", ""), until, user_of(request)
+        )
+    except ValueError:
+        messages.error(request, "Give a score from 0 to 100 and an end date like 2026-12-31.")
+    except RetainError as exc:
+        messages.error(request, f"Override not saved: {exc}.")
+    else:
+        messages.success(request, f"Score overridden to {score:.0f} until {until}.")
+    return HttpResponseRedirect(f"/accounts/{account.pk}/")

@@ -1,0 +1,151 @@
+"""Every page renders from a scored demo company, with the figures it promises."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+
+from retain.app import models as m
+from tests.integration.web.conftest import owned_by
+
+pytestmark = pytest.mark.django_db
+
+
+def text(client: Any, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode()
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(company: None, client: Any) -> None:
+    response = client.get("/accounts/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=/accounts/")
+    assert "Sign in to Retain" in text(client, "/login/")
+
+
+def test_portfolio_shows_bands_arr_at_risk_renewals_and_trends(client_for: Any) -> None:
+    c = client_for("admin")
+    page = text(c, "/")
+    latest = m.HealthSnapshot.objects.latest("date").date
+    paying = m.HealthSnapshot.objects.filter(date=latest).count()
+    assert f"for {paying} paying accounts" in page
+    for label in (
+        "ARR by health band",
+        "ARR at risk",
+        "Expected ARR loss",
+        "Renewals in the next 90 days",
+    ):
+        assert label in page
+    assert 'hx-get="/portfolio/trends/' in page
+    trends = text(c, "/portfolio/trends/")
+    assert trends.count("<svg") == 5  # bridge, MRR, churn, NRR/GRR, NPS
+    assert "MRR movements per month" in trends
+    segment = m.Account.objects.exclude(segment="").values_list("segment", flat=True).first()
+    assert "<svg" in text(c, f"/portfolio/trends/?segment={segment}")
+
+
+def test_accounts_list_filters_sorts_and_searches(client_for: Any) -> None:
+    c = client_for("admin")
+    everything = text(c, "/accounts/")
+    assert f"{m.Account.objects.count()} accounts" in everything
+    red = text(c, "/accounts/?band=green&sort=-mrr")
+    assert "band red" not in red
+    assert 'aria-sort="descending"' in red
+    one = m.Account.objects.first()
+    assert one is not None
+    found = text(c, f"/accounts/?q={one.external_id}")
+    assert one.name in found
+    assert "1 account" in found
+    bad = text(c, "/accounts/?sort=shoe_size&band=purple")
+    assert "cannot sort by &#x27;shoe_size&#x27;" in bad
+    assert "&#x27;purple&#x27; is not one of green, yellow, red" in bad
+
+
+def test_csv_export_has_every_filtered_row_in_order(client_for: Any) -> None:
+    c = client_for("admin")
+    rows = list(csv.reader(io.StringIO(text(c, "/accounts/export.csv?sort=-score&band=green"))))
+    assert rows[0][:3] == ["external_id", "name", "segment"]
+    scores = [float(r[6]) for r in rows[1:]]
+    assert scores == sorted(scores, reverse=True)
+    assert {r[5] for r in rows[1:]} == {"green"}
+    latest = m.HealthSnapshot.objects.latest("date").date
+    assert len(rows) - 1 == m.HealthSnapshot.objects.filter(date=latest, band="green").count()
+
+
+def test_saved_views_keep_filters(client_for: Any) -> None:
+    c = client_for("maria")
+    response = c.post(
+        "/accounts/views/",
+        {"name": "Red renewals", "query": "band=red&renewal_days=90", "shared": "on"},
+    )
+    assert response.status_code == 302
+    view = m.SavedView.objects.get(name="Red renewals")
+    assert (view.user.username, view.shared) == ("maria", True)
+    assert "Red renewals (shared)" in text(client_for("tom"), "/accounts/")
+
+
+def test_account_page_explains_health_risk_and_history(client_for: Any) -> None:
+    c = client_for("admin")
+    account = owned_by("maya")
+    snap = m.HealthSnapshot.objects.filter(account=account).latest("date")
+    page = text(c, f"/accounts/{account.pk}/")
+    assert account.name in page
+    assert f"{snap.score:.0f}" in page
+    for label in (
+        "Health trend",
+        "What changed",
+        "Churn risk",
+        "Health breakdown",
+        "Timeline",
+        "Contacts",
+        "Onboarding",
+        "Subscriptions and MRR",
+    ):
+        assert label in page
+    biggest = max(snap.contributions, key=lambda k: snap.contributions[k])
+    assert biggest in page
+    assert page.count("<svg") >= 4
+    mrr = text(c, f"/accounts/{account.pk}/mrr/")
+    assert "<svg" in mrr
+    assert "MRR at each month end" in mrr
+    older = text(c, f"/accounts/{account.pk}/timeline/?before=2026-03-01T00:00:00")
+    days = re.findall(r'<li><span class="small">(\d{4}-\d{2}-\d{2})</span>', older)
+    assert days
+    assert max(days) < "2026-03-01"
+    assert days == sorted(days, reverse=True)
+
+
+def test_lists_give_reasons(client_for: Any) -> None:
+    c = client_for("admin")
+    latest = m.HealthSnapshot.objects.latest("date").date
+    page = text(c, "/at-risk/")
+    risky = m.HealthSnapshot.objects.filter(date=latest, risk_probability__gte=0.3).count()
+    if risky:
+        assert "raises the risk by" in page
+    advocates = m.HealthSnapshot.objects.filter(date=latest, advocate=True)
+    page = text(c, "/advocates/")
+    if advocates.exists():
+        assert "promoter: latest NPS" in page
+        assert advocates.first().account.name in page  # type: ignore[union-attr]
+    else:
+        assert "No advocate on the latest day" in page
+    assert "Expansion candidates" in text(c, "/expansion/")
+
+
+def test_tasks_cohorts_surveys_and_settings(client_for: Any) -> None:
+    c = client_for("maya")
+    tasks = text(c, "/tasks/")
+    open_mine = m.Task.objects.filter(owner__username="maya", status="open").count()
+    assert "Overdue" in tasks
+    assert tasks.count('action="/tasks/') == open_mine
+    assert "Logo retention" in text(c, "/cohorts/data/")
+    surveys = text(c, "/surveys/")
+    assert "Verbatims" in surveys
+    assert text(c, "/surveys/data/").count("<svg") == 4
+    assert "Active: <strong>Default v1</strong>" in text(c, "/settings/scorecard/")
