@@ -213,7 +213,7 @@ def heatmap(
     title: str = "",
 ) -> str:
     """A grid of shares (0..1, may exceed 1), darker for higher; empty cells stay blank."""
-    cw, ch, left, top = 34, 20, 70, 22
+    cw, ch, left, top = 34, 20, 92, 22
     width, height = left + cw * max(len(cols), 1) + 4, top + ch * max(len(rows), 1) + 4
     body = [_text(left + cw * j + cw / 2, top - 8, "middle", c) for j, c in enumerate(cols)]
     for i, r in enumerate(rows):

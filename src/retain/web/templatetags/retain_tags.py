@@ -36,6 +36,12 @@ def signed(value: Any) -> str:
 
 
 @register.filter
+def words(value: Any) -> str:
+    """days_to_renewal -> days to renewal (measure and kind names, for reading)."""
+    return str(value or "").replace("_", " ")
+
+
+@register.filter
 def svg(markup: str) -> SafeString:
     """Chart markup built by retain.web.charts (which escapes every label) as safe HTML."""
     return mark_safe(markup)

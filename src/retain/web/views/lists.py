@@ -53,7 +53,7 @@ def _reasons(key: str, snap: HealthSnapshot) -> list[str]:
     if key == "at_risk":
         top = sorted(snap.risk_reasons.items(), key=lambda kv: -kv[1])[:3]
         return [
-            f"{name} raises the risk by {delta * 100:.0f} points"
+            f"{name.replace('_', ' ')} raises the risk by {delta * 100:.0f} points"
             for name, delta in top
             if delta > 0
         ]
