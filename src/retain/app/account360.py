@@ -89,6 +89,11 @@ def timeline(account: Account, before: dt.datetime | None = None) -> list[Item]:
         .order_by("-changed_at")[:n]
     ):
         items.append(_stage(s))
+    items += _usage(account, before, n)
+    for e in account.events.filter(type__in=("identify", "group"), timestamp__lt=before).order_by(
+        "-timestamp"
+    )[:n]:
+        items.append(_call(e))
     for note in account.notes.filter(created_at__lt=before).order_by("-created_at")[:n]:
         items.append(
             Item(
@@ -99,6 +104,39 @@ def timeline(account: Account, before: dt.datetime | None = None) -> list[Item]:
             )
         )
     return sorted(items, key=lambda i: i.at, reverse=True)[:n]
+
+
+def _usage(account: Account, before: dt.datetime, n: int) -> list[Item]:
+    """One item a day of product use: events, people, the most used events (from rollups)."""
+    last = timezone.localdate(before)
+    days = account.usage_daily.filter(day__lte=last).values("day")
+    days = days.annotate(events=Sum("count"), people=Count("contact", distinct=True))
+    rows = [r for r in days.order_by("-day")[: n + 1] if _noon(r["day"]) < before][:n]
+    if not rows:
+        return []
+    names: dict[dt.date, list[tuple[int, str]]] = {}
+    per_event = account.usage_daily.filter(day__in=[r["day"] for r in rows])
+    for r in per_event.values("day", "event_name").annotate(c=Sum("count")):
+        names.setdefault(r["day"], []).append((r["c"], r["event_name"]))
+    out = []
+    for r in rows:
+        top = ", ".join(name for _, name in sorted(names.get(r["day"], []), reverse=True)[:3])
+        title = f"{r['events']} product events by {r['people']} people"
+        out.append(Item(_noon(r["day"]), "usage", title, f"most used: {top}" if top else ""))
+    return out
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def _call(e: Any) -> Item:
+    """An identify or group call from the event API."""
+    who = e.contact.name if e.contact_id and e.contact.name else e.user_id or e.anonymous_id
+    what = "identified" if e.type == "identify" else "linked to this account (group call)"
+    props = e.properties or {}
+    traits = ", ".join(f"{k}: {v}" for k, v in list(props.items())[:4])
+    return Item(e.timestamp, e.type, f"{who} {what}", traits)
 
 
 def _ticket(t: Ticket) -> Item:

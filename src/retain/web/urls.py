@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from retain.web.views import account, accounts, insights, lists, portfolio, settings, tasks
+from retain.web.views import account, accounts, insights, lists, portfolio, settings, sources, tasks
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
@@ -35,6 +35,11 @@ urlpatterns = [
     path("settings/tokens/", settings.api_tokens),
     path("settings/tokens/new/", settings.create_token),
     path("settings/tokens/<int:pk>/revoke/", settings.revoke_token),
+    path("settings/sources/", sources.sources_page),
+    path("settings/sources/new/", sources.create_source),
+    path("settings/sources/<int:pk>/revoke/", sources.revoke_source),
+    path("settings/sources/quarantine/<int:pk>/replay/", sources.replay_message),
+    path("settings/sources/replay-all/", sources.replay_all),
     path("settings/scorecard/", settings.scorecard),
     path("settings/scorecard/check/", settings.scorecard_check),
     path("settings/scorecard/activate/", settings.scorecard_activate),

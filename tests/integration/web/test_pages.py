@@ -149,3 +149,37 @@ def test_tasks_cohorts_surveys_and_settings(client_for: Any) -> None:
     assert "Verbatims" in surveys
     assert text(c, "/surveys/data/").count("<svg") == 4
     assert "Active: <strong>Default v1</strong>" in text(c, "/settings/scorecard/")
+
+
+def test_timeline_shows_product_use_by_day(client_for: Any) -> None:
+    account = owned_by("maya")
+    last = m.UsageDaily.objects.filter(account=account).latest("day")
+    page = text(client_for("maya"), f"/accounts/{account.pk}/")
+    total = sum(
+        m.UsageDaily.objects.filter(account=account, day=last.day).values_list("count", flat=True)
+    )
+    assert f"{total} product events by" in page
+
+
+def test_quarantined_messages_are_fixed_and_replayed_from_the_web(client_for: Any) -> None:
+    c = client_for("maria")
+    page = text(c, "/settings/sources/")
+    assert "Product (web app)" in page
+    assert "not an ISO 8601 date-time" in page
+    bad = m.QuarantinedMessage.objects.get(payload__contains="yesterday")
+    fixed = bad.payload.replace('"yesterday"', '"2026-06-29T10:00:00Z"')
+    events = m.Event.objects.count()
+    response = c.post(f"/settings/sources/quarantine/{bad.pk}/replay/", {"payload": fixed})
+    assert response.status_code == 302
+    bad.refresh_from_db()
+    assert bad.status == "replayed"
+    assert m.Event.objects.count() == events + 1
+    still = m.QuarantinedMessage.objects.get(payload__contains="alert_configured")
+    c.post(f"/settings/sources/quarantine/{still.pk}/replay/", {})
+    still.refresh_from_db()
+    assert still.status == "pending"  # still invalid: properties is not an object
+    created = c.post("/settings/sources/new/", {"name": "Mobile app"})
+    assert created.status_code == 302
+    shown = text(c, "/settings/sources/")
+    assert "Write key of Mobile app" in shown
+    assert "Write key of" not in text(c, "/settings/sources/")  # shown once

@@ -28,6 +28,7 @@ PAGES = {
     "/settings/tokens/": (200, 200, 200, 200),
     "/settings/scorecard/": (200, 200, 200, 200),
     "/settings/users/": (200, 403, 403, 403),
+    "/settings/sources/": (200, 200, 403, 403),
 }
 
 
