@@ -68,6 +68,7 @@ def usage_series(account: Account, end: dt.date) -> dict[str, list[Any]]:
 
 def timeline(account: Account, before: dt.datetime | None = None) -> list[Item]:
     """The newest TIMELINE_PAGE things that happened before `before` (default: now)."""
+    first = before is None
     before = before or timezone.now()
     n = TIMELINE_PAGE
     items: list[Item] = []
@@ -89,7 +90,7 @@ def timeline(account: Account, before: dt.datetime | None = None) -> list[Item]:
         .order_by("-changed_at")[:n]
     ):
         items.append(_stage(s))
-    items += _usage(account, before, n)
+    items += _usage(account, before, first, n)
     for e in account.events.filter(type__in=("identify", "group"), timestamp__lt=before).order_by(
         "-timestamp"
     )[:n]:
@@ -106,28 +107,35 @@ def timeline(account: Account, before: dt.datetime | None = None) -> list[Item]:
     return sorted(items, key=lambda i: i.at, reverse=True)[:n]
 
 
-def _usage(account: Account, before: dt.datetime, n: int) -> list[Item]:
-    """One item a day of product use: events, people, the most used events (from rollups)."""
-    last = timezone.localdate(before)
-    days = account.usage_daily.filter(day__lte=last).values("day")
+def _usage(account: Account, before: dt.datetime, first: bool, n: int) -> list[Item]:
+    """One item a day of product use: events, people, the most used events (from rollups).
+    A day's item sits at the day's end (now, for today on the first page)."""
+    now = timezone.now()
+    days = account.usage_daily.filter(day__lte=timezone.localdate(before)).values("day")
     days = days.annotate(events=Sum("count"), people=Count("contact", distinct=True))
-    rows = [r for r in days.order_by("-day")[: n + 1] if _noon(r["day"]) < before][:n]
+    rows = []
+    for r in days.order_by("-day")[: n + 1]:
+        at = min(_end_of(r["day"]), now)
+        if at < before or (first and r["day"] == timezone.localdate(now)):
+            rows.append((at, r))
+    rows = rows[:n]
     if not rows:
         return []
     names: dict[dt.date, list[tuple[int, str]]] = {}
-    per_event = account.usage_daily.filter(day__in=[r["day"] for r in rows])
-    for r in per_event.values("day", "event_name").annotate(c=Sum("count")):
-        names.setdefault(r["day"], []).append((r["c"], r["event_name"]))
+    per_event = account.usage_daily.filter(day__in=[r["day"] for _, r in rows])
+    for e in per_event.values("day", "event_name").annotate(c=Sum("count")):
+        names.setdefault(e["day"], []).append((e["c"], e["event_name"]))
     out = []
-    for r in rows:
+    for at, r in rows:
         top = ", ".join(name for _, name in sorted(names.get(r["day"], []), reverse=True)[:3])
-        title = f"{r['events']} product events by {r['people']} people"
-        out.append(Item(_noon(r["day"]), "usage", title, f"most used: {top}" if top else ""))
+        people = f"{r['people']} {'person' if r['people'] == 1 else 'people'}"
+        title = f"{r['events']} product event{'s' if r['events'] != 1 else ''} by {people}"
+        out.append(Item(at, "usage", title, f"most used: {top}" if top else ""))
     return out
 
 
-def _noon(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
 def _call(e: Any) -> Item:

@@ -59,6 +59,7 @@ def test_segment_client_messages_arrive_once(server: Server) -> None:
         "track",
     ]
     assert sum(acme.usage_daily.values_list("count", flat=True)) == 6
+    _shows_on_the_timeline(acme)
 
     before = (m.Event.objects.count(), list(m.UsageDaily.objects.values_list("id", "count")))
     client.track("early", "report_created", {"n": 1}, message_id="t1")  # a retry
@@ -72,6 +73,19 @@ def test_segment_client_messages_arrive_once(server: Server) -> None:
         assert _post(server.url, key, json.dumps(body).encode())[0] == 200
     after = (m.Event.objects.count(), list(m.UsageDaily.objects.values_list("id", "count")))
     assert after == before
+
+
+def _shows_on_the_timeline(account: m.Account) -> None:
+    """The account page's timeline shows the day's product use and the identify call."""
+    from django.test import Client as WebClient
+
+    admin = m.User.objects.create_user("timeline-admin", password="x" * 12, role="admin")
+    web = WebClient()
+    web.force_login(admin)
+    page = web.get(f"/accounts/{account.pk}/").content.decode()
+    assert "6 product events by 1 person" in page
+    assert "Eve identified" in page
+    assert "linked to this account (group call)" in page
 
 
 def _post(url: str, key: str, body: bytes) -> tuple[int, dict[str, Any]]:

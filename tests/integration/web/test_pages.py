@@ -158,7 +158,7 @@ def test_timeline_shows_product_use_by_day(client_for: Any) -> None:
     total = sum(
         m.UsageDaily.objects.filter(account=account, day=last.day).values_list("count", flat=True)
     )
-    assert f"{total} product events by" in page
+    assert f"{total} product event{'s' if total != 1 else ''} by" in page
 
 
 def test_quarantined_messages_are_fixed_and_replayed_from_the_web(client_for: Any) -> None:
