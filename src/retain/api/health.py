@@ -33,6 +33,7 @@ class SnapshotOut(Schema):
     effective_score: float = Field(..., description="The override's score while one is in force.")
     effective_band: Band
     confidence: float
+    mrr: float | None = Field(None, description="MRR on the day.")
     measures: dict[str, Any]
     contributions: dict[str, Any]
     risk_probability: float | None

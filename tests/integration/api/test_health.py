@@ -36,6 +36,7 @@ def snapshots(world: World) -> Account:
         40,
         0.7,
         risk_reasons={"logins": 0.3},
+        mrr=250.0,
         measures={"logins": 2},
         contributions={"logins": -20.0},
     )
@@ -57,6 +58,7 @@ def test_history_is_newest_first_within_a_range(
     assert (latest["band"], latest["risk_probability"], latest["config_version"]) == ("red", 0.7, 1)
     assert (latest["measures"], latest["contributions"]) == ({"logins": 2}, {"logins": -20.0})
     assert latest["risk_reasons"] == {"logins": 0.3}
+    assert (latest["mrr"], page["items"][1]["mrr"]) == (250.0, None)
     ranged = admin_api.get(url, start="2026-01-01", end="2026-01-31").json()
     assert [s["date"] for s in ranged["items"]] == ["2026-01-01"]
 
