@@ -46,6 +46,8 @@ def test_portfolio_shows_bands_arr_at_risk_renewals_and_trends(client_for: Any) 
     trends = text(c, "/portfolio/trends/")
     assert trends.count("<svg") == 5  # bridge, MRR, churn, NRR/GRR, NPS
     assert "MRR movements per month" in trends
+    assert "How these figures are computed" in trends
+    assert "<code>nrr</code>" in trends
     segment = m.Account.objects.exclude(segment="").values_list("segment", flat=True).first()
     assert "<svg" in text(c, f"/portfolio/trends/?segment={segment}")
 

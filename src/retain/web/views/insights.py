@@ -11,7 +11,7 @@ from retain.app.models import SurveyResponse
 from retain.app.permissions import visible_accounts
 from retain.web import charts
 from retain.web.access import page
-from retain.web.views.portfolio import _filters
+from retain.web.views.portfolio import _filters, definitions
 
 
 @page()
@@ -62,6 +62,7 @@ def surveys_fragment(request: HttpRequest) -> HttpResponse:
         "nps": charts.lines(labels, [("NPS", v["nps"])], title="NPS per month", zero=True),
         "csat": charts.lines(labels, [("CSAT", v["csat"])], title="CSAT per month (% positive)"),
         "ces": charts.lines(labels, [("CES mean", v["ces"])], title="CES per month (mean, 1-7)"),
+        "defs": definitions(["nps", "csat", "ces", "ces_easy_share", "survey_response_rate"]),
         "rate": charts.lines(
             labels,
             [("response rate", v["survey_response_rate"])],

@@ -16,6 +16,13 @@ from retain.web import charts
 from retain.web.access import page
 
 
+def definitions(names: tuple[str, ...] | list[str]) -> list[tuple[str, str, str]]:
+    """(name, title, definition) of metrics from the registry: every figure is traceable."""
+    from retain.core import metrics
+
+    return [(m.name, m.title, m.definition) for m in (metrics.get(n) for n in names)]
+
+
 def _filters(request: HttpRequest) -> dict[str, str]:
     """segment, owner, stage from the query string; a CSM who may not see other books is
     always limited to their own."""
@@ -108,5 +115,6 @@ def portfolio_trends(request: HttpRequest) -> HttpResponse:
             k: next((x for x in reversed(vals) if x is not None), None) for k, vals in v.items()
         },
         "label": labels[-1] if labels else "",
+        "defs": definitions(pf.TREND_METRICS),
     }
     return render(request, "retain/portfolio_trends.html", context)
