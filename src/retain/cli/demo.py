@@ -11,35 +11,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from retain.cli.options import parse_date
+from retain.demo.rows import ORDER
 
 console = Console()
 
-STEPS = (
-    "simulated",
-    "retain_user",
-    "retain_metadata",
-    "retain_feature",
-    "retain_milestone_template",
-    "retain_survey",
-    "retain_playbook",
-    "retain_initiative",
-    "retain_account",
-    "retain_contact",
-    "retain_stage_change",
-    "retain_note",
-    "retain_subscription_item",
-    "retain_purchase",
-    "retain_cost",
-    "retain_usage_daily",
-    "retain_event",
-    "retain_ticket",
-    "retain_touchpoint",
-    "retain_survey_invitation",
-    "retain_survey_response",
-    "retain_account_milestone",
-    "retain_task",
-    "retain_initiative_account",
-)
+STEPS = ("simulated", *ORDER)  # progress: the simulation, then each table written
 
 
 def _guard(reset: bool) -> None:
