@@ -22,7 +22,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from retain.core.tables import SCHEMAS, Tables
+from retain.core.tables import SCHEMAS, LazyTables, Tables
 from retain.errors import ConfigurationError
 from retain.settings import database_config
 
@@ -117,13 +117,17 @@ def connect(url: str, engine: str = "duckdb") -> Engine:
 def _duckdb(url: str) -> Engine:
     con = ibis.duckdb.connect()
     config = database_config(url)
-    reader = _read_sqlite if "sqlite" in str(config["ENGINE"]) else _read_postgres
-    tables = {}
-    for name, sql in CONTRACT_SQL.items():
-        arrow = reader(config, sql, name)
-        raw = con.create_table(f"raw_{name}", arrow, overwrite=True)
-        tables[name] = con.create_table(name, raw.cast(SCHEMAS[name]), overwrite=True)
-    return Engine("duckdb", con, Tables(tables))
+    sqlite = "sqlite" in str(config["ENGINE"])
+    reader = _read_sqlite if sqlite else _read_postgres
+    if sqlite and not Path(config["NAME"]).exists():
+        raise ConfigurationError(f"no Retain database at {config['NAME']}: run `retain init` first")
+
+    def load(name: str) -> ir.Table:
+        """Read one contract table into DuckDB, the first time an expression needs it."""
+        raw = con.create_table(f"raw_{name}", reader(config, CONTRACT_SQL[name], name))
+        return con.create_table(name, raw.cast(SCHEMAS[name]), overwrite=True)
+
+    return Engine("duckdb", con, Tables(LazyTables(CONTRACT_SQL, load)))
 
 
 def _read_sqlite(config: dict[str, Any], sql: str, name: str) -> pa.Table:

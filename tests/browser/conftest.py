@@ -99,9 +99,11 @@ def _wait(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError("retain serve did not answer within 60 s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (installed by `make test`)."""
+    """Debian's Chromium driven by Playwright (installed by `make test`). Module-scoped: the
+    Playwright loop must be gone before later tests touch the database (Django refuses ORM
+    calls while an event loop runs in the thread)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

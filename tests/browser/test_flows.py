@@ -62,7 +62,7 @@ def test_a_csm_completes_a_task(browser: Any, server: str) -> None:
     title = page.locator(f"#{row_id} td").nth(2).inner_text().splitlines()[0]
     form.locator("input[name=outcome]").fill("Sponsor agreed to a QBR")
     form.locator("button").click()
-    page.wait_for_selector(f"#{row_id} >> text=Done")
+    page.wait_for_selector(f"tr.done#{row_id}")  # htmx swapped in the completed row
     assert "Sponsor agreed to a QBR" in page.locator(f"#{row_id}").inner_text()
     page.reload()
     done = page.locator("section:has(h2:text('Recently done'))").inner_text()

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 
 from retain.app import health_queries as hq
@@ -103,7 +105,18 @@ def _int(f: Filters, params: Mapping[str, str], key: str, lo: int, hi: int) -> i
 
 def rows(accounts: QuerySet[Account], f: Filters, day: hq.Day, today: dt.date) -> QuerySet[Any]:
     """The filtered, sorted accounts with their health annotations."""
-    qs = hq.with_health(accounts.select_related("owner", "stage"), day)
+    qs = hq.with_health(_narrowed(accounts.select_related("owner", "stage"), f, today), day)
+    if f.band:
+        qs = qs.filter(band=f.band)
+    qs = _signal(qs, f.signal)
+    key = SORTS[f.sort.lstrip("-")]
+    order = F(key).desc(nulls_last=True) if f.sort.startswith("-") else F(key).asc(nulls_last=True)
+    return qs.order_by(order, "name", "pk")
+
+
+def _narrowed(accounts: QuerySet[Account], f: Filters, today: dt.date) -> QuerySet[Account]:
+    """The filters on the accounts' own fields (search, segment, owner, stage, renewal)."""
+    qs = accounts
     if f.q:
         qs = qs.filter(Q(name__icontains=f.q) | Q(external_id__icontains=f.q))
     for key, lookup in (
@@ -114,16 +127,38 @@ def rows(accounts: QuerySet[Account], f: Filters, day: hq.Day, today: dt.date) -
         value = getattr(f, key)
         if value:
             qs = qs.filter(**{lookup: value})
-    if f.band:
-        qs = qs.filter(band=f.band)
     if f.renewal_days:
         qs = qs.filter(
             renewal_date__gte=today, renewal_date__lte=today + dt.timedelta(days=f.renewal_days)
         )
-    qs = _signal(qs, f.signal)
-    key = SORTS[f.sort.lstrip("-")]
-    order = F(key).desc(nulls_last=True) if f.sort.startswith("-") else F(key).asc(nulls_last=True)
-    return qs.order_by(order, "name", "pk")
+    return qs
+
+
+class _Pages(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count (counted more cheaply than its object list would)."""
+
+    def __init__(self, object_list: Any, per_page: int, total: int) -> None:
+        super().__init__(object_list, per_page)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
+
+
+def page(
+    accounts: QuerySet[Account], f: Filters, day: hq.Day, today: dt.date, number: int
+) -> Page[Any]:
+    """Page `number` (the last one when beyond it) of `rows(...)`. The count joins health
+    snapshots only when a filter needs them; the page's accounts are found with only the
+    columns the filters and sort need, then only those are loaded with every annotation."""
+    qs = rows(accounts, f, day, today)
+    total = qs.count() if f.band or f.signal else _narrowed(accounts, f, today).count()
+    current = _Pages(qs.values_list("pk", flat=True), PAGE_SIZE, total).get_page(number)
+    pks = list(current.object_list)
+    loaded = {a.pk: a for a in qs.filter(pk__in=pks).order_by()}
+    current.object_list = [loaded[pk] for pk in pks]
+    return current
 
 
 def _signal(qs: QuerySet[Any], signal: str) -> QuerySet[Any]:

@@ -1,4 +1,5 @@
-"""Event ingestion commands: `retain sources ...`, `retain replay`, `retain bench ingest`."""
+"""Event ingestion commands: `retain sources ...`, `retain replay`, `retain bench ingest`,
+`retain bench import`."""
 
 from __future__ import annotations
 
@@ -115,6 +116,36 @@ def bench_ingest(
     console.print(table)
     ratio = figures[0].per_second / figures[1].per_second if figures[1].per_second else 0
     console.print(f"HTTP reaches {ratio:.0%} of the direct insert ({bootstrap.database_label()}).")
+
+
+@bench_app.command("import")
+def bench_import(
+    events: Annotated[int, typer.Option(help="Events in the synthetic CSV file.")] = 200_000,
+    accounts: Annotated[
+        int | None, typer.Option(help="Accounts (10 contacts each); default: events / 1,000.")
+    ] = None,
+) -> None:
+    """Events per second of `retain import events` on a synthetic CSV, against reading the file
+    with pyarrow and a raw executemany of the same events (same run, same database). Run it
+    on a scratch database: it writes, then deletes, synthetic data."""
+    from retain.app import bootstrap
+
+    bootstrap.migrate()
+    from retain.ingest.bench_import import run_bench
+
+    with console.status("Preparing…") as status:
+        report = run_bench(events, accounts, lambda text: status.update(f"{text}…"))
+    table = Table("what", "events", "seconds", "events/s")
+    for t in report.timings:
+        table.add_row(t.label, f"{t.events:,}", f"{t.seconds:.2f}", f"{t.per_second:,.0f}")
+    console.print(table)
+    imported, read, raw = report.timings
+    console.print(
+        f"The import wrote {report.created:,} events and {report.rollups:,} rollup counts: "
+        f"{imported.per_second:,.0f} events/s, {imported.seconds / read.seconds:.1f}x the time to "
+        f"read the file, {raw.seconds / imported.seconds:.0%} of the raw executemany's speed "
+        f"({bootstrap.database_label()})."
+    )
 
 
 def register(app: typer.Typer) -> None:

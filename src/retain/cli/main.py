@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from retain.cli import clv, data, demo, health, ingest, metrics, ops, scorecard, tokens
+from retain.cli import (
+    bench_web,
+    clv,
+    data,
+    demo,
+    health,
+    ingest,
+    metrics,
+    ops,
+    scorecard,
+    tokens,
+)
 
 app = typer.Typer(
     name="retain",
@@ -16,7 +27,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, tokens):
+for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, bench_web, tokens):
     module.register(app)
 
 

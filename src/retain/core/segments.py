@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import ibis.expr.types as ir
 
-from retain.core.tables import SCHEMAS, Tables
+from retain.core.tables import SCHEMAS, LazyTables, Tables
 
 SEGMENT_KEYS = ("segment", "tier", "industry", "plan", "region", "owner", "stage")
 
@@ -25,19 +25,21 @@ def parse(pairs: list[str]) -> dict[str, str]:
 
 
 def restrict(tables: Tables, filters: Mapping[str, str]) -> Tables:
-    """The same tables limited to accounts matching every filter (values compare as text)."""
+    """The same tables limited to accounts matching every filter (values compare as text);
+    each table is restricted when first used, so unused tables are never read."""
     if not filters:
         return tables
     accounts = tables["accounts"]
     for key, value in filters.items():
         accounts = accounts.filter(accounts[key] == value)
     keep = accounts.select("account_id")
-    out: dict[str, ir.Table] = {}
-    for name, table in tables.tables.items():
+
+    def restricted(name: str) -> ir.Table:
         if name == "accounts":
-            out[name] = accounts
-        elif "account_id" in SCHEMAS.get(name, {}) and "account_id" in table.columns:
-            out[name] = table.semi_join(keep, "account_id")
-        else:
-            out[name] = table
-    return Tables(out)
+            return accounts
+        table = tables[name]
+        if "account_id" in SCHEMAS.get(name, {}) and "account_id" in table.columns:
+            return table.semi_join(keep, "account_id")
+        return table
+
+    return Tables(LazyTables(list(tables.tables), restricted))

@@ -6,7 +6,7 @@ these columns and types; `check` says which are missing before any query runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import ibis
@@ -135,6 +135,29 @@ SCHEMAS: dict[str, ibis.Schema] = {
         }
     ),
 }
+
+
+class LazyTables(Mapping[str, ir.Table]):
+    """Tables made on first use by `load(name)`: an engine reads a large table (usage rollups,
+    raw events) only when an expression needs it."""
+
+    def __init__(self, names: Iterable[str], load: Callable[[str], ir.Table]) -> None:
+        self._names = tuple(names)
+        self._load = load
+        self._made: dict[str, ir.Table] = {}
+
+    def __getitem__(self, name: str) -> ir.Table:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._made:
+            self._made[name] = self._load(name)
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 class ContractError(ValueError):

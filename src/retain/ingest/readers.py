@@ -1,18 +1,24 @@
-"""Read event files for the bulk loader: CSV and Parquet as header + rows, Segment exports
-(JSON lines, or one JSON array) as numbered messages."""
+"""Read event files for the bulk loader: CSV and Parquet as Arrow tables (CSV cells as text),
+Segment exports (JSON lines, or one JSON array) as numbered messages.
+
+CSV files are read with pyarrow's multi-threaded reader; when it cannot read a file (bad
+UTF-8, a row with too many or too few cells, ...), the file is read again with Python's csv
+module, which locates every problem (or reads what pyarrow would not)."""
 
 from __future__ import annotations
 
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from retain.errors import ImportFailed, ImportProblem
 
-Records = tuple[list[str], list[Any]]
+Records: TypeAlias = pa.Table | list[tuple[int, Any]]
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".json": "jsonl"}
 
 
@@ -26,15 +32,48 @@ def read(path: Path) -> tuple[Records, str]:
     if not path.is_file():
         raise ImportFailed([ImportProblem(str(path), 0, "", "no such file")])
     if fmt == "parquet":
-        table = pq.read_table(path)
-        columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-        return (list(table.column_names), [list(r) for r in zip(*columns, strict=True)]), fmt
+        return pq.read_table(path), fmt
     if fmt == "csv":
         return _csv(path), fmt
-    return ([], _json_lines(path)), fmt
+    return _json_lines(path), fmt
 
 
-def _csv(path: Path) -> Records:
+def _csv(path: Path) -> pa.Table:
+    """Every cell as text (blank cells are empty text, never null); the header's names."""
+    header = _header(path)
+    if header is None or len(set(header)) != len(header) or "" in header:
+        return _python_csv(path)  # no header, or names pyarrow would not keep apart
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return _python_csv(path)
+
+
+def _header(path: Path) -> list[str] | None:
+    """The header row as Python's csv module reads it; None if it cannot."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return next(csv.reader(handle), None)
+    except (UnicodeDecodeError, csv.Error):
+        return None
+
+
+def _python_csv(path: Path) -> pa.Table:
+    """The slow reader: every problem located; the file as a table of text if there is none."""
+    header, rows = _rows(path)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(header)
+    arrays = [pa.array(c, pa.string()) for c in columns]
+    return pa.Table.from_arrays(arrays, schema=pa.schema([(n, pa.string()) for n in header]))
+
+
+def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)

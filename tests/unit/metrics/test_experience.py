@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.metrics.conftest import D, Runner, months
@@ -125,6 +125,7 @@ def test_response_rate(run: Runner) -> None:
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(scores=st.lists(st.integers(0, 10), min_size=1, max_size=40))
+@example(scores=[0] * 23 + [7] * 17)  # -57.5: float division first gave -57.49999... -> -57
 def test_nps_is_a_whole_number_within_bounds(run: Runner, scores: list[int]) -> None:
     value = run("nps", MAR, surveys=SURVEYS, survey_responses=answers(1, scores))["2026-03"]
     assert value is not None

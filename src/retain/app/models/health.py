@@ -79,6 +79,10 @@ class HealthSnapshot(models.Model):
             models.Index(fields=["date", "band"]),
             models.Index(fields=["date", "expansion_candidate"]),
             models.Index(fields=["date", "advocate"]),
+            # The latest day of a config (every page asks) and a day's snapshots of a config;
+            # an account's days under a config (its score history).
+            models.Index(fields=["config", "date"], name="snapshot_config_date"),
+            models.Index(fields=["account", "config", "date"], name="snapshot_account_config"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["account", "date", "config"], name="snapshot_once"),

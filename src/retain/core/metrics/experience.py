@@ -41,7 +41,7 @@ def nps(ctx: Context) -> ir.Table:
         n=a.count(), promoters=(a.score >= 9).sum(), detractors=(a.score <= 6).sum()
     )
     s = every_period(ctx, sums, fill=None)
-    raw = ratio(s.promoters - s.detractors, s.n) * 100
+    raw = ratio((s.promoters - s.detractors) * 100, s.n)  # x100 first: -2300/40 is exactly -57.5
     # halves round away from zero on every engine (engines' own round() disagree on .5)
     return series(s, raw.sign() * (raw.abs() + 0.5).floor())
 

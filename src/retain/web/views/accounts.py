@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -45,9 +44,10 @@ def _listing(request: HttpRequest) -> tuple[al.Filters, Any, hq.Day]:
 @page()
 def account_list(request: HttpRequest) -> HttpResponse:
     """Accounts with health, risk, change, MRR, renewal, owner, stage and last touchpoint."""
-    filters, qs, day = _listing(request)
-    paginator = Paginator(qs, al.PAGE_SIZE)
-    current = paginator.get_page(filters.page)
+    filters = al.parse(request.GET)
+    day = hq.latest_day()
+    accounts = visible_accounts(request.user)
+    current = al.page(accounts, filters, day, timezone.localdate(), filters.page)
     base = filters.query()
     context = {
         "active": "accounts",
@@ -60,7 +60,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "views": SavedView.objects.filter(
             Q(user=user_of(request)) | Q(shared=True), page="accounts"
         ),
-        "total": paginator.count,
+        "total": current.paginator.count,
     }
     template = "retain/accounts_table.html" if is_htmx(request) else "retain/accounts.html"
     return render(request, template, context)
@@ -84,7 +84,7 @@ def _column(key: str, label: str, filters: al.Filters, base: dict[str, str]) -> 
 
 def _choices(request: HttpRequest) -> dict[str, Any]:
     accounts = visible_accounts(request.user)
-    segments = accounts.exclude(segment="").values_list("segment", flat=True).distinct()
+    segments = accounts.exclude(segment="").order_by().values_list("segment", flat=True).distinct()
     owners = User.objects.filter(accounts__in=accounts).distinct().order_by("username")
     return {
         "segments": sorted(set(segments)),
