@@ -27,10 +27,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from retain.app.models import Account
 from retain.core.segment import MAX_ID_LENGTH, Message, parse_time, validate_message
@@ -92,9 +93,25 @@ def import_events(path: Path, *, dry_run: bool = False, progress: Progress | Non
     file = str(path)
     records, _ = readers.read(path)
     if isinstance(records, pa.Table):
-        events, problems = _from_table(file, records)
+        # First JSON cells are left to the database's JSON check; when it (or any other check)
+        # refuses something, everything is checked here, so that every problem is located.
+        try:
+            return _import(file, *_from_table(file, records, check_json=False), dry_run, progress)
+        except (DatabaseError, psycopg.Error, ImportFailed):
+            events, problems = _from_table(file, records)
     else:
         events, problems = _from_segment(file, records)
+    return _import(file, events, problems, dry_run, progress)
+
+
+def _import(
+    file: str,
+    events: pa.Table,
+    problems: list[ImportProblem],
+    dry_run: bool,
+    progress: Progress | None,
+) -> Result:
+    """Resolve accounts and contacts, then write in one transaction (nothing on a problem)."""
     pg = connection.vendor == "postgresql"
     result = Result("events", file, events.num_rows)
     if progress:
@@ -118,8 +135,11 @@ def import_events(path: Path, *, dry_run: bool = False, progress: Progress | Non
 # --- CSV and Parquet: checked column by column ----------------------------------------------
 
 
-def _from_table(file: str, table: pa.Table) -> tuple[pa.Table, list[ImportProblem]]:
-    """The valid events in file order, and the problems of the others."""
+def _from_table(
+    file: str, table: pa.Table, check_json: bool = True
+) -> tuple[pa.Table, list[ImportProblem]]:
+    """The valid events in file order, and the problems of the others. Without `check_json`
+    JSON cells are left to the database's own JSON check (see import_events)."""
     header = list(table.column_names)
     problems = check_header(get("events"), file, header)
     if problems:
@@ -133,8 +153,8 @@ def _from_table(file: str, table: pa.Table) -> tuple[pa.Table, list[ImportProble
     kind = pc.fill_null(kind, "track")
     when, odd_when = _times(column("timestamp"), n)
     got, odd_got = _times(column("received_at"), n)
-    props, bad_props = _json_texts(column("properties"), n)
-    ctx, bad_ctx = _json_texts(column("context"), n)
+    props, bad_props = _json_texts(column("properties"), n, check_json)
+    ctx, bad_ctx = _json_texts(column("context"), n, check_json)
     flags = [pc.is_null(mid), pc.invert(pc.is_in(kind, pa.array(sorted(TYPES))))]
     flags += [pc.and_(pc.is_null(user), pc.is_null(anon)), pc.is_null(when), odd_when, odd_got]
     flags += [bad_props, bad_ctx]
@@ -217,21 +237,17 @@ def _times(values: pa.Array | None, n: int) -> tuple[pa.Array, pa.Array]:
     return stamps, pc.and_(pc.is_valid(text), pc.invert(iso))
 
 
-def _json_texts(values: pa.Array | None, n: int) -> tuple[pa.Array, pa.Array]:
+def _json_texts(values: pa.Array | None, n: int, check: bool = True) -> tuple[pa.Array, pa.Array]:
     """JSON text cells ("{}" when empty), and which are not valid JSON (or not text)."""
     if values is None:
         return pa.array(["{}"] * n, pa.string()), pa.array([False] * n)
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         return pa.array(["{}"] * n, pa.string()), pc.is_valid(values)  # objects: Python dumps
     text = _text(values, n)
-    distinct = pc.unique(text.drop_null())
-    try:  # each distinct text parsed once, by the C scanner, without a Python call per text
-        ends = list(map(_SCAN, distinct.to_pylist(), itertools.repeat(0)))
-    except (ValueError, StopIteration, RecursionError):
-        bad = [v for v in distinct.to_pylist() if not _valid_json(v)]
-    else:  # a text is JSON if the value it starts with ends where the text ends
-        whole = pc.equal(pa.array([end for _, end in ends], pa.int64()), pc.utf8_length(distinct))
-        bad = distinct.filter(pc.invert(whole)).to_pylist()
+    if not check:
+        return pc.fill_null(text, "{}"), pa.array([False] * n)
+    distinct = pc.unique(text.drop_null())  # each distinct text parsed once
+    bad = [v for v in distinct.to_pylist() if not _valid_json(v)]
     return pc.fill_null(text, "{}"), pc.is_in(text, pa.array(bad, pa.string()))
 
 
@@ -248,7 +264,6 @@ def _no_constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
-_SCAN = json.scanner.make_scanner(_DECODER)  # type: ignore[arg-type]
 
 
 def _loads(text: str) -> Any:
@@ -486,7 +501,7 @@ def _write_sqlite(events: pa.Table, progress: Progress | None) -> int:
         before = int(cursor.fetchone()[0])
         cursor.execute(
             f"INSERT INTO retain_event ({cols}) SELECT {cols} FROM {TEMP} WHERE true "
-            "ON CONFLICT (message_id) DO NOTHING"
+            "ORDER BY message_id ON CONFLICT (message_id) DO NOTHING"
         )
         created = int(cursor.rowcount)
         cursor.execute(

@@ -199,3 +199,17 @@ def test_bench_import_runs_and_cleans_up(ann: m.Contact) -> None:
     assert "The import wrote 300 events" in result.output
     assert m.Event.objects.count() == 0
     assert list(m.Contact.objects.values_list("external_id", flat=True)) == ["ann"]
+
+
+@pytest.mark.parametrize("bad", ['"{""n"": 1"', '"{""n"": NaN}"', "not json"])
+def test_json_refused_by_the_database_is_located_here(
+    tmp_path: Path, ann: m.Contact, bad: str
+) -> None:
+    """Only a JSON cell is wrong: the database's own JSON check refuses the fast write, then
+    every row is checked in Python and the cell located; nothing is written."""
+    path = write(tmp_path, {9: f"e7,track,ann,,,login,2026-01-01T10:00:00Z,{bad},\n"})
+    found = problems(path)
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:9:properties: ")
+    assert not m.Event.objects.exists()
+    assert not m.UsageDaily.objects.exists()

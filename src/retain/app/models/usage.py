@@ -43,7 +43,12 @@ class Event(models.Model):
     message_id = models.CharField(max_length=200, unique=True)
     type = models.CharField(max_length=10, choices=EventType.choices, default=EventType.TRACK)
     account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # the (account, timestamp) index serves lookups by account
     )
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
