@@ -4,6 +4,7 @@ explanation, usage, the timeline of what happened, contacts, subscriptions, onbo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,39 +72,19 @@ def timeline(account: Account, before: dt.datetime | None = None) -> list[Item]:
     first = before is None
     before = before or timezone.now()
     n = TIMELINE_PAGE
-    items: list[Item] = []
-    for t in account.tickets.filter(opened_at__lt=before).order_by("-opened_at")[:n]:
-        items.append(_ticket(t))
-    for tp in account.touchpoints.filter(occurred_at__lt=before).order_by("-occurred_at")[:n]:
-        items.append(_touchpoint(tp))
-    for r in (
-        account.survey_responses.filter(answered_at__lt=before)
-        .select_related("survey")
-        .order_by("-answered_at")[:n]
-    ):
-        items.append(_response(r))
-    for task in account.tasks.filter(created_at__lt=before).order_by("-created_at")[:n]:
-        items.append(_task(task))
-    for s in (
-        account.stage_changes.filter(changed_at__lt=before)
-        .select_related("to_stage")
-        .order_by("-changed_at")[:n]
-    ):
-        items.append(_stage(s))
-    items += _usage(account, before, first, n)
-    for e in account.events.filter(type__in=("identify", "group"), timestamp__lt=before).order_by(
-        "-timestamp"
-    )[:n]:
-        items.append(_call(e))
-    for note in account.notes.filter(created_at__lt=before).order_by("-created_at")[:n]:
-        items.append(
-            Item(
-                note.created_at,
-                "note",
-                (note.author.username if note.author else "note") + " wrote",
-                note.body,
-            )
-        )
+    sources: tuple[tuple[Any, str, tuple[str, ...], Callable[[Any], Item]], ...] = (
+        (account.tickets, "opened_at", (), _ticket),
+        (account.touchpoints, "occurred_at", (), _touchpoint),
+        (account.survey_responses, "answered_at", ("survey",), _response),
+        (account.tasks, "created_at", (), _task),
+        (account.stage_changes, "changed_at", ("to_stage",), _stage),
+        (account.events.filter(type__in=("identify", "group")), "timestamp", ("contact",), _call),
+        (account.notes, "created_at", ("author",), _note),
+    )
+    items = _usage(account, before, first, n)
+    for rows, when, related, item in sources:
+        latest = rows.filter(**{f"{when}__lt": before}).select_related(*related)
+        items += [item(row) for row in latest.order_by(f"-{when}")[:n]]
     return sorted(items, key=lambda i: i.at, reverse=True)[:n]
 
 
@@ -204,6 +185,11 @@ def _task(task: Task) -> Item:
         task.title,
         f"{state}{due}" + (f": {task.outcome}" if task.outcome else ""),
     )
+
+
+def _note(note: Note) -> Item:
+    author = note.author.username if note.author else "someone"
+    return Item(note.created_at, "note", f"{author} wrote", note.body)
 
 
 def _stage(s: StageChange) -> Item:
