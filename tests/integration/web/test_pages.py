@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from typing import Any
@@ -185,3 +186,31 @@ def test_quarantined_messages_are_fixed_and_replayed_from_the_web(client_for: An
     shown = text(c, "/settings/sources/")
     assert "Write key of Mobile app" in shown
     assert "Write key of" not in text(c, "/settings/sources/")  # shown once
+
+
+def test_scorecard_editor_checks_previews_and_activates(client_for: Any) -> None:
+    c = client_for("maria")
+    page = text(c, "/settings/scorecard/")
+    source = m.ScorecardConfig.objects.get(is_active=True)
+    assert "green = 70" in page
+    stricter = page.split('name="text"')[1].split(">", 1)[1].split("</textarea>")[0]
+    stricter = html.unescape(stricter).replace("green = 70", "green = 95")
+    preview = c.post("/settings/scorecard/check/", {"text": stricter}).content.decode()
+    assert "Valid." in preview
+    latest = m.HealthSnapshot.objects.filter(config=source).latest("date").date
+    was_green = m.HealthSnapshot.objects.filter(config=source, date=latest, band="green")
+    leaving = was_green.filter(score__lt=95).count()
+    assert leaving > 0
+    assert f"{leaving} account{'s' if leaving != 1 else ''} would change band" in preview
+    broken = stricter.replace("weight = 35", "weight = -1", 1)
+    bad = c.post("/settings/scorecard/check/", {"text": broken}).content.decode()
+    assert "Not valid:" in bad
+    assert "positive weight" in bad
+    assert c.post("/settings/scorecard/activate/", {"text": broken}).status_code == 422
+    assert c.post("/settings/scorecard/activate/", {"text": stricter}).status_code == 302
+    active = m.ScorecardConfig.objects.get(is_active=True)
+    assert (active.version, active.config["bands"]["green"]) == (source.version + 1, 95)
+    assert "green = 95" in active.config["_source"]
+    source.is_active, active.is_active = True, False  # leave the module's store as it was
+    source.save()
+    active.delete()
