@@ -175,3 +175,21 @@ def test_own_data_is_scored_and_backtested_with_no_code_change(
     assert report["auc"] > 0.75  # the contract type and fading usage give churn away
     bands = report["per_band_churn"]
     assert bands["red"] > bands.get("yellow", 0) >= bands.get("green", 0)
+
+
+def test_scorecard_files_are_checked_and_shown(
+    imported: tuple[Path, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, _ = imported
+    good = run(["scorecard", "check", str(folder / "scorecard.toml")], monkeypatch)
+    assert "valid" in good
+    assert "attr_contract" in good
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SCORECARD.replace("weight = 60", "weight = 0"))
+    monkeypatch.setenv("RETAIN_DATABASE_URL", database_url())
+    refused = CliRunner().invoke(app, ["scorecard", "check", str(bad)])
+    assert refused.exit_code == 1
+    assert "positive weight" in refused.output
+    shown = json.loads(run(["scorecard", "show", "--format", "json"], monkeypatch))
+    assert shown["name"] == "Acme health"
+    assert "[signals]" in shown["_source"]
