@@ -214,3 +214,18 @@ def test_scorecard_editor_checks_previews_and_activates(client_for: Any) -> None
     source.is_active, active.is_active = True, False  # leave the module's store as it was
     source.save()
     active.delete()
+
+
+def test_someone_without_tasks_lands_on_the_team_tasks(client_for: Any) -> None:
+    open_tasks = m.Task.objects.filter(status="open")
+    assert not open_tasks.filter(owner__username="admin").exists()
+    page = text(client_for("admin"), "/tasks/")
+    assert "<h1>The team's tasks</h1>" in page
+    assert f"Team ({open_tasks.count()} open)" in page
+    assert page.count('action="/tasks/') == open_tasks.count()  # an admin may complete any
+    viewer = text(client_for("victor"), "/tasks/?scope=team")
+    assert 'action="/tasks/' not in viewer
+    assert "read-only" in viewer
+    mine = text(client_for("admin"), "/tasks/?scope=mine")
+    assert "Mine (0 open)" in mine
+    assert "Nothing overdue" in mine

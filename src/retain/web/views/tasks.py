@@ -1,8 +1,9 @@
-"""My tasks: overdue, due soon and recently done; complete a task with its outcome."""
+"""My tasks (or the team's): overdue, due soon and recently done; complete a task."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,34 +11,54 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from retain.app.models import Task, TaskStatus
-from retain.app.permissions import Perm, account_scope, require_on_account
+from retain.app.permissions import Perm, account_scope, can_edit_account, require_on_account
 from retain.web.access import is_htmx, page, user_of
 
 SOON_DAYS = 14
 
 
+SCOPES = ("mine", "team")
+
+
 @page()
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's tasks: overdue, due in the next two weeks, later, recently done."""
+    """Your tasks (or, with scope=team, every task on the accounts you can see): overdue, due
+    in the next two weeks, later, recently done. Someone who owns no open task lands on the
+    team's, so a CS manager sees the team's work first."""
+    user = user_of(request)
     today = timezone.localdate()
-    mine = (
-        Task.objects.filter(owner=user_of(request))
-        .filter(account_scope(request.user))
-        .select_related("account", "playbook")
-    )
-    open_ = mine.filter(status=TaskStatus.OPEN).order_by("due_date", "pk")
+    team = Task.objects.filter(account_scope(user)).select_related("account", "owner", "playbook")
+    mine = team.filter(owner=user)
+    counts = {
+        "mine": mine.filter(status=TaskStatus.OPEN).count(),
+        "team": team.filter(status=TaskStatus.OPEN).count(),
+    }
+    scope = request.GET.get("scope", "")
+    if scope not in SCOPES:
+        scope = "mine" if counts["mine"] or not counts["team"] else "team"
+    tasks = mine if scope == "mine" else team
+    open_ = tasks.filter(status=TaskStatus.OPEN).order_by("due_date", "pk")
+    soon = today + dt.timedelta(days=SOON_DAYS)
     context = {
         "active": "tasks",
-        "overdue": list(open_.filter(due_date__lt=today)),
-        "soon": list(
-            open_.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=SOON_DAYS))
-        ),
-        "later": list(open_.filter(due_date__gt=today + dt.timedelta(days=SOON_DAYS)))
-        + list(open_.filter(due_date__isnull=True)),
-        "done": list(mine.filter(status=TaskStatus.DONE).order_by("-completed_at")[:20]),
+        "scope": scope,
+        "counts": counts,
+        "overdue": _editable(user, open_.filter(due_date__lt=today)),
+        "soon": _editable(user, open_.filter(due_date__gte=today, due_date__lte=soon)),
+        "later": _editable(user, open_.filter(due_date__gt=soon))
+        + _editable(user, open_.filter(due_date__isnull=True)),
+        "done": list(tasks.filter(status=TaskStatus.DONE).order_by("-completed_at")[:20]),
         "today": today,
     }
     return render(request, "retain/tasks.html", context)
+
+
+def _editable(user: Any, tasks: Any) -> list[Task]:
+    """The tasks, each marked with whether this user may complete it."""
+    rows = list(tasks)
+    for t in rows:
+        t.can_complete = can_edit_account(user, t.account)
+    return rows
 
 
 @require_POST
