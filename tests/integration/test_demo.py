@@ -17,7 +17,7 @@ from django.db.models import Sum
 
 from retain import demo
 from retain.app import models as m
-from retain.app.services import clear_all_data, data_models
+from retain.app.reset import clear_all_data, data_models
 
 END = dt.date(2026, 6, 30)
 ACCOUNTS = 200

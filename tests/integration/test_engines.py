@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from retain import analytics, engines
+from retain import analytics
+from retain.analytics import engines
 from retain.app import models as m
-from retain.app.services import clear_all_data
+from retain.app.reset import clear_all_data
 from tests.conftest import database_url
 
 UTC = dt.UTC

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from retain.app import models as m
-from retain.app.services import clear_all_data
+from retain.app.reset import clear_all_data
 from retain.cli.main import app
 from tests.conftest import database_url
 

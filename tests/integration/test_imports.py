@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from retain.app import models as m
-from retain.app.services import clear_all_data
+from retain.app.reset import clear_all_data
 from retain.cli.main import app
 from retain.errors import ImportFailed
 from retain.imports import export_all, import_dir, import_file

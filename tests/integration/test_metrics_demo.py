@@ -13,8 +13,9 @@ import pytest
 from django.db import connection
 from typer.testing import CliRunner
 
-from retain import analytics, demo, engines
-from retain.app.services import clear_all_data
+from retain import analytics, demo
+from retain.analytics import engines
+from retain.app.reset import clear_all_data
 from retain.cli.main import app
 from retain.core import metrics as m
 from tests.conftest import database_url

@@ -9,8 +9,8 @@ from django.utils import timezone
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
 from retain.api.crud import Resource
+from retain.app.access.permissions import Perm, has_perm
 from retain.app.models import Account, Contact, Note
-from retain.app.permissions import Perm, has_perm
 
 Text100 = Annotated[str, Field(max_length=100)]
 ExternalId = Annotated[str, Field(min_length=1, max_length=200)]

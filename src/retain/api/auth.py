@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from retain.api import tokens
+from retain.app.access import tokens
 from retain.app.models import User
 
 

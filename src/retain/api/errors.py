@@ -102,7 +102,7 @@ def on_http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpRe
 
 
 def on_forbidden(api: NinjaAPI, request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    """Django's PermissionDenied (from `retain.app.permissions`) -> 403."""
+    """Django's PermissionDenied (from `retain.app.access.permissions`) -> 403."""
     return _respond(api, request, 403, "forbidden", str(exc) or "your role may not do this")
 
 

@@ -16,8 +16,8 @@ from retain.api.auth import ApiRequest
 from retain.api.crud import errors
 from retain.api.listing import PageParams, ordered, page, page_of
 from retain.api.services import get_visible
+from retain.app.access.permissions import visible_accounts
 from retain.app.models import Account, Band, HealthSnapshot
-from retain.app.permissions import visible_accounts
 
 router = Router(tags=["Health and risk"])
 

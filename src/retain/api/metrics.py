@@ -18,7 +18,7 @@ from retain import analytics
 from retain.api.auth import ApiRequest
 from retain.api.crud import errors
 from retain.api.errors import FieldError
-from retain.app.permissions import sees_all_accounts
+from retain.app.access.permissions import sees_all_accounts
 from retain.core import metrics as m
 from retain.core import segments
 

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from retain.api import tokens
 from retain.api.auth import ApiRequest
 from retain.api.crud import errors
 from retain.api.errors import FieldError
 from retain.api.listing import PageParams, page, page_of
+from retain.app.access import tokens
+from retain.app.access.permissions import ROLE_PERMS, Perm, require, role_of, sees_all_accounts
 from retain.app.models import ApiToken, Role, User
-from retain.app.permissions import ROLE_PERMS, Perm, require, role_of, sees_all_accounts
 from retain.errors import NotFound, RetainError
 
 router = Router(tags=["Users and tokens"])

@@ -1,6 +1,6 @@
 """The ORM work behind the resource endpoints: what a user may see, create, change, delete.
 
-Objects with an `account` inherit its permission (`retain.app.permissions`); objects without
+Objects with an `account` inherit its permission (`retain.app.access.permissions`); objects without
 one (surveys) are shared definitions only managers and admins change. References in a payload
 (`account_id`, `contact_id`, ...) must name rows the user can see, else 422 on that field.
 """
@@ -16,14 +16,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from retain.api.errors import FieldError
-from retain.app.models import Account
-from retain.app.permissions import (
+from retain.app.access.permissions import (
     Perm,
     account_scope,
     can_edit_account,
     require,
     visible_accounts,
 )
+from retain.app.models import Account
 
 M = TypeVar("M", bound=models.Model)
 

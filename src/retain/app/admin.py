@@ -8,7 +8,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
 from retain.app.models import QuarantinedMessage, User
-from retain.ingest.admin import QuarantinedMessageAdmin
 
 SEARCHABLE = ("external_id", "name", "key", "email", "subject", "title", "event_name", "message_id")
 RELATED_SEARCH = {"account": "account__name"}
@@ -63,10 +62,10 @@ class RetainUserAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (*UserAdmin.fieldsets, ("Retain", {"fields": ("role",)}))  # type: ignore[misc]
 
 
+# The quarantine has its own admin in `retain.ingest.admin` (the ingest app registers it).
 for _model in apps.get_app_config("retain").get_models():
     if _model not in (User, QuarantinedMessage):
         admin.site.register(_model, admin_for(_model))
-admin.site.register(QuarantinedMessage, QuarantinedMessageAdmin)
 
 admin.site.site_header = "Retain administration"
 admin.site.site_title = "Retain"

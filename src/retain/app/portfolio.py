@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet, Sum
 
 from retain import analytics
-from retain.app import health_queries as hq
+from retain.app.health import queries as hq
 from retain.app.models import Account, HealthSnapshot, SubscriptionItem, SurveyResponse
 
 TREND_METRICS = (

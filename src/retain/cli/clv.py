@@ -30,8 +30,9 @@ def clv(
 ) -> None:
     """Expected purchases, probability alive and expected value per account (BG/NBD +
     Gamma-Gamma on purchases), or each cohort's projected retention (shifted-beta-geometric)."""
-    from retain import clv_service, engines
     from retain import settings as rs
+    from retain.analytics import clv as clv_service
+    from retain.analytics import engines
 
     day = options.as_of(as_of)
     with engines.connect(rs.get("RETAIN_DATABASE_URL"), engine) as eng:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from retain.cli.store import needs_store
 from retain.errors import ImportFailed
 from retain.imports.loader import Result
 
@@ -23,6 +24,7 @@ KIND_HELP = (
 )
 
 
+@needs_store
 def import_(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     path: Annotated[Path, typer.Argument(help="A .csv or .parquet file (a folder with `all`).")],
@@ -35,9 +37,7 @@ def import_(
     Every problem is reported as file:row:column: message; a file with problems writes nothing.
     """
     from retain import imports
-    from retain.app import bootstrap
 
-    bootstrap.migrate()
     try:
         with _progress() as bar:
             task = bar.add_task(f"Importing {path.name}", total=None)
@@ -48,7 +48,7 @@ def import_(
             if kind == "all":
                 results = imports.import_dir(path, dry_run=dry_run, progress=step)
             elif kind == "events":  # the fast bulk loader; also reads Segment .jsonl exports
-                from retain.ingest.bulk import import_events
+                from retain.imports.events import import_events
 
                 results = [import_events(path, dry_run=dry_run, progress=step)]
             else:
@@ -87,17 +87,16 @@ def _report(results: list[Result], dry_run: bool) -> None:
     console.print(table)
 
 
+@needs_store
 def export(
     folder: Annotated[Path, typer.Argument(help="Folder to write <kind>.csv (or .parquet) into.")],
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
 ) -> None:
     """Export all data, one file per kind, in the import format (it round-trips)."""
     from retain import imports
-    from retain.app import bootstrap
 
     if fmt not in ("csv", "parquet"):
         raise typer.BadParameter("use csv or parquet", param_hint="--format")
-    bootstrap.migrate()
     with _progress() as bar:
         task = bar.add_task("Exporting", total=len(imports.KINDS))
         counts = imports.export_all(

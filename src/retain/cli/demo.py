@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from retain.cli import store
 from retain.cli.options import parse_date
 from retain.demo.rows import ORDER
 
@@ -57,10 +58,8 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
 ) -> None:
     """Build a realistic demo company (replacing the database's data), then serve it."""
-    from retain.app import bootstrap
-
     end = parse_date(end_date, "--end-date")
-    bootstrap.migrate()
+    store.open_store()
     _guard(reset)
     from retain import demo as demo_pkg
 
@@ -79,14 +78,14 @@ def demo(
             )
 
         result = demo_pkg.run(accounts, months, seed, end, truth, step)
-    _summary(result, bootstrap.database_label())
+    _summary(result, store.label())
     if score_days:
         from retain.cli.health import run_scoring
 
         run_scoring(result.end_date, score_days)
     _login()
     if serve:
-        from retain.app import server
+        from retain.project import serve as server
 
         console.print(f"Serving on [bold]http://{host}:{port}/[/]  (Ctrl+C to stop)")
         server.serve(host, port)

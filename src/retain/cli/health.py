@@ -12,20 +12,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from retain.cli import options
+from retain.cli import options, store
 
 console = Console()
 
 
 def _setup() -> tuple[Any, Any, dt.date]:
     """Engine, scorecard and the first day of history."""
-    from retain import engines, health_service
     from retain import settings as rs
-    from retain.app import bootstrap
-    from retain.core import scorecard as sc
+    from retain.analytics import engines
+    from retain.analytics import health as health_service
+    from retain.app.health import snapshots
+    from retain.core.health import scorecard as sc
 
-    bootstrap.migrate()
-    from retain.app import snapshots  # models load only once Django is set up
+    store.open_store()
 
     config = snapshots.active_config(health_service.default_config())
     card = sc.from_config(config.config)
@@ -48,11 +48,11 @@ def score(
 
 def run_scoring(day: dt.date, days: int) -> int:
     """Score `days` days up to `day`, store the snapshots, print a summary; returns the count."""
-    from retain import health_service
-    from retain.core import signals
+    from retain.analytics import health as health_service
+    from retain.core.health import signals
 
     engine, (config, card), first = _setup()
-    from retain.app import snapshots
+    from retain.app.health import snapshots
 
     rules = signals.rules_from_config(config.config)
     with engine, console.status(f"Scoring {days} days up to {day}…"):
@@ -84,7 +84,7 @@ def backtest(
 ) -> None:
     """Out-of-time backtest of the scorecard, the risk model and a naive baseline against what
     happened next (AUC, PR-AUC, Brier, calibration, lift, per-band rates, suggested weights)."""
-    from retain import health_service
+    from retain.analytics import health as health_service
 
     if outcome not in ("churned", "expanded"):
         raise typer.BadParameter("use churned or expanded", param_hint="--outcome")
@@ -94,7 +94,7 @@ def backtest(
         report, rows = health_service.run_backtest(engine, first, day, card, outcome)
     data = report.as_dict()
     if html:
-        from retain.health_report import render
+        from retain.cli.backtest_report import render
 
         html.write_text(render(data, rows, outcome))
     if fmt == "json":
@@ -117,9 +117,6 @@ def _table(data: dict[str, Any]) -> None:
 
 
 def _account(external_id: str) -> Any:
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
     from retain.app.models import Account
 
     account = Account.objects.filter(external_id=external_id).first()
@@ -130,6 +127,7 @@ def _account(external_id: str) -> Any:
     return account
 
 
+@store.needs_store
 def health(
     account: Annotated[str, typer.Argument(help="The account's external id.")],
     as_of: Annotated[
@@ -139,16 +137,9 @@ def health(
 ) -> None:
     """Explain an account's health: score by group, what changed since the previous snapshot
     and over the week, what drives its churn risk, its growth signals and any override."""
-    from retain.errors import RetainError
+    from retain.app.health import snapshots
 
-    acc = _account(account)
-    from retain.app import snapshots  # models load only once Django is set up
-
-    try:
-        data = snapshots.explain(acc, options.parse_date(as_of, "--as-of"))
-    except RetainError as exc:
-        console.print(f"[red]Error:[/] {exc}")
-        raise typer.Exit(1) from None
+    data = snapshots.explain(_account(account), options.parse_date(as_of, "--as-of"))
     if fmt == "json":
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
         return
@@ -183,6 +174,7 @@ def _explain_text(d: dict[str, Any]) -> None:
         console.print(f"  {kind}: " + "; ".join(reasons))
 
 
+@store.needs_store
 def override(
     account: Annotated[str, typer.Argument(help="The account's external id.")],
     score_: Annotated[
@@ -196,10 +188,9 @@ def override(
     clear: Annotated[bool, typer.Option("--clear", help="End the override in force.")] = False,
 ) -> None:
     """Override an account's health score with a reason and an expiry (or end it)."""
-    from retain.errors import RetainError
+    from retain.app.health import snapshots
 
     acc = _account(account)
-    from retain.app import snapshots  # models load only once Django is set up
 
     if clear:
         ended = snapshots.end_override(acc)
@@ -208,11 +199,7 @@ def override(
     if score_ is None:
         raise typer.BadParameter("give --score (or --clear)", param_hint="--score")
     end = options.parse_date(until, "--until") or dt.date.today() + dt.timedelta(days=30)
-    try:
-        made = snapshots.set_override(acc, score_, reason, end, band=band)
-    except RetainError as exc:
-        console.print(f"[red]Error:[/] {exc}")
-        raise typer.Exit(1) from None
+    made = snapshots.set_override(acc, score_, reason, end, band=band)
     console.print(f"{acc.name}: health shown as {made.score:.0f} ({made.band}) until {end}.")
 
 

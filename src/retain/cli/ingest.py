@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from retain.errors import RetainError
+from retain.cli import store
+from retain.cli.store import needs_store
 
 console = Console()
 sources_app = typer.Typer(help="Event sources and their write keys.", no_args_is_help=True)
@@ -17,28 +18,20 @@ bench_app = typer.Typer(help="Benchmarks with a synthetic workload.", no_args_is
 
 
 @sources_app.command("create")
+@needs_store
 def sources_create(name: Annotated[str, typer.Argument(help="A name, e.g. web-app.")]) -> None:
     """Create a source and print its write key (shown once; only a hash is kept)."""
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
     from retain.ingest import sources
 
-    try:
-        source, key = sources.create(name)
-    except RetainError as exc:
-        console.print(f"[red]Error:[/] {exc}")
-        raise typer.Exit(1) from exc
+    source, key = sources.create(name)
     console.print(f"Created source {source.name}. Its write key (keep it, it is not shown again):")
     typer.echo(key)
 
 
 @sources_app.command("list")
+@needs_store
 def sources_list() -> None:
     """List sources: name, key prefix, created, revoked."""
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
     from retain.app.models import Source
 
     table = Table("name", "key prefix", "created", "revoked")
@@ -48,21 +41,16 @@ def sources_list() -> None:
 
 
 @sources_app.command("revoke")
+@needs_store
 def sources_revoke(name: Annotated[str, typer.Argument(help="The source's name.")]) -> None:
     """Revoke a source's write key: its requests get 401 from now on."""
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
     from retain.ingest import sources
 
-    try:
-        source = sources.revoke(name)
-    except RetainError as exc:
-        console.print(f"[red]Error:[/] {exc}")
-        raise typer.Exit(1) from exc
+    source = sources.revoke(name)
     console.print(f"Revoked {source.name}.")
 
 
+@needs_store
 def replay(
     ids: Annotated[
         list[int] | None, typer.Option("--id", help="A quarantined message id (repeatable).")
@@ -70,9 +58,6 @@ def replay(
     all_: Annotated[bool, typer.Option("--all", help="Every pending message.")] = False,
 ) -> None:
     """Replay quarantined messages (after fixing them in the admin, or the code)."""
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
     from retain.ingest import replay as rp
 
     if not ids and not all_:
@@ -91,6 +76,7 @@ def replay(
 
 
 @bench_app.command("ingest")
+@needs_store
 def bench_ingest(
     events: Annotated[int, typer.Option(help="Track events to send.")] = 100_000,
     clients: Annotated[int, typer.Option(help="Concurrent HTTP clients.")] = 4,
@@ -101,10 +87,7 @@ def bench_ingest(
 ) -> None:
     """Events per second and latency of /v1/batch against a direct insert (same run, same
     database). Run it on a scratch database: it writes, then deletes, synthetic data."""
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
-    from retain.ingest.bench import run_bench
+    from retain.bench.ingest import run_bench
 
     with console.status(f"Sending {events:,} events…"):
         figures = run_bench(events, clients, batch, url)
@@ -115,10 +98,11 @@ def bench_ingest(
         table.add_row(f.label, f"{f.events:,}", f"{f.seconds:.2f}", f"{f.per_second:,.0f}", *cells)
     console.print(table)
     ratio = figures[0].per_second / figures[1].per_second if figures[1].per_second else 0
-    console.print(f"HTTP reaches {ratio:.0%} of the direct insert ({bootstrap.database_label()}).")
+    console.print(f"HTTP reaches {ratio:.0%} of the direct insert ({store.label()}).")
 
 
 @bench_app.command("import")
+@needs_store
 def bench_import(
     events: Annotated[int, typer.Option(help="Events in the synthetic CSV file.")] = 200_000,
     accounts: Annotated[
@@ -128,10 +112,7 @@ def bench_import(
     """Events per second of `retain import events` on a synthetic CSV, against reading the file
     with pyarrow and a raw executemany of the same events (same run, same database). Run it
     on a scratch database: it writes, then deletes, synthetic data."""
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
-    from retain.ingest.bench_import import run_bench
+    from retain.bench.imports import run_bench
 
     with console.status("Preparing…") as status:
         report = run_bench(events, accounts, lambda text: status.update(f"{text}…"))
@@ -144,7 +125,7 @@ def bench_import(
         f"The import wrote {report.created:,} events and {report.rollups:,} rollup counts: "
         f"{imported.per_second:,.0f} events/s, {imported.seconds / read.seconds:.1f}x the time to "
         f"read the file, {raw.seconds / imported.seconds:.0%} of the raw executemany's speed "
-        f"({bootstrap.database_label()})."
+        f"({store.label()})."
     )
 
 

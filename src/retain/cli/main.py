@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from retain.cli import (
-    bench_web,
+    bench,
     clv,
     data,
     demo,
@@ -27,7 +27,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, bench_web, tokens):
+for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, bench, tokens):
     module.register(app)
 
 

@@ -9,18 +9,17 @@ from rich.console import Console
 from rich.table import Table
 
 from retain import settings as rs
-from retain.errors import RetainError
+from retain.cli import store
+from retain.cli.store import needs_store
 
 console = Console()
 
 
 def init() -> None:
     """Create the database, or migrate it to the latest schema (safe to run again)."""
-    from retain.app import bootstrap
-
     with console.status("Migrating the database…"):
-        bootstrap.migrate()
-    console.print(f"[green]Ready:[/] {bootstrap.database_label()}")
+        store.open_store()
+    console.print(f"[green]Ready:[/] {store.label()}")
 
 
 def serve(
@@ -29,13 +28,14 @@ def serve(
     threads: Annotated[int, typer.Option(help="Worker threads.")] = 8,
 ) -> None:
     """Serve the web app (waitress, a production-grade WSGI server); migrates first."""
-    from retain.app import bootstrap, server
+    from retain.project import serve as server
 
-    bootstrap.migrate()
-    console.print(f"Retain on [bold]http://{host}:{port}/[/] ({bootstrap.database_label()})")
+    store.open_store()
+    console.print(f"Retain on [bold]http://{host}:{port}/[/] ({store.label()})")
     server.serve(host, port, threads)
 
 
+@needs_store
 def createuser(
     username: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[str, typer.Option(help="admin, manager, csm or viewer.")] = "csm",
@@ -52,14 +52,9 @@ def createuser(
     ] = "",
 ) -> None:
     """Create a user who can sign in, with a role."""
-    from retain.app import accounts_admin, bootstrap
+    from retain.app.access import users
 
-    bootstrap.migrate()
-    try:
-        user = accounts_admin.create_user(username, role, email, password)
-    except RetainError as exc:
-        console.print(f"[red]Error:[/] {exc}")
-        raise typer.Exit(1) from exc
+    user = users.create_user(username, role, email, password)
     console.print(f"Created {user.username} ({user.get_role_display()}).")
 
 

@@ -12,14 +12,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from retain.cli.store import needs_store
+
 console = Console()
 app = typer.Typer(help="Health scorecard configs: show, check and activate (versioned).")
 
 
 def _load(path: Path) -> dict[str, Any]:
     """The parsed config, or a clear error naming the file and what is wrong."""
-    from retain.core import scorecard as sc
-    from retain.core import signals
+    from retain.core.health import scorecard as sc
+    from retain.core.health import signals
 
     try:
         raw = tomllib.loads(path.read_text())
@@ -36,7 +38,7 @@ def _load(path: Path) -> dict[str, Any]:
 @app.command()
 def check(file: Annotated[Path, typer.Argument(help="A scorecard TOML file.")]) -> None:
     """Check a scorecard file without activating it; lists each measure's weight."""
-    from retain.core import scorecard as sc
+    from retain.core.health import scorecard as sc
 
     card = sc.from_config(_load(file))
     _weights(card)
@@ -44,30 +46,26 @@ def check(file: Annotated[Path, typer.Argument(help="A scorecard TOML file.")]) 
 
 
 @app.command()
+@needs_store
 def activate(file: Annotated[Path, typer.Argument(help="A scorecard TOML file.")]) -> None:
     """Store the file as the next version and make it the active scorecard; the next
     `retain score` uses it (older versions and their snapshots are kept)."""
     raw = _load(file)
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
-    from retain.app import snapshots
+    from retain.app.health import snapshots
 
     config = snapshots.activate_config(raw, source=file.read_text())
     console.print(f"Active: {config.name} v{config.version}. Run `retain score` to rescore.")
 
 
 @app.command()
+@needs_store
 def show(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """Show the active scorecard: groups, measures, weights and rules."""
-    from retain import health_service
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
-    from retain.app import snapshots
-    from retain.core import scorecard as sc
+    from retain.analytics import health as health_service
+    from retain.app.health import snapshots
+    from retain.core.health import scorecard as sc
 
     config = snapshots.active_config(health_service.default_config())
     if fmt == "json":

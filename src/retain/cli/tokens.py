@@ -10,23 +10,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from retain.errors import RetainError
+from retain.cli.store import needs_store
 
 console = Console()
 tokens_app = typer.Typer(help="API tokens for the REST API (Authorization: Bearer rtn_...).")
 
 
 def _services() -> ModuleType:
-    """The token services (`retain.api.tokens`), with Django started and the store migrated."""
-    from retain.app import bootstrap
-
-    bootstrap.migrate()
-    from retain.api import tokens
+    """The token services (importable once the store is open)."""
+    from retain.app.access import tokens
 
     return tokens
 
 
 @tokens_app.command("create")
+@needs_store
 def create(
     user: Annotated[str, typer.Option("--user", help="Username the token acts as.")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
@@ -37,16 +35,13 @@ def create(
     """Issue a token and print its key once: store it now, it cannot be shown again."""
     tokens = _services()
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days else None
-    try:
-        token, raw = tokens.issue(user, name, expires)
-    except RetainError as exc:
-        console.print(f"[red]Error:[/] {exc}")
-        raise typer.Exit(1) from exc
+    token, raw = tokens.issue(user, name, expires)
     console.print(f"Token {token.prefix}… for {user} ({name}); shown once:", style="dim")
     typer.echo(raw)
 
 
 @tokens_app.command("list")
+@needs_store
 def list_tokens() -> None:
     """Every token: prefix, user, name, status, created, last used, expiry."""
     tokens = _services()
@@ -65,14 +60,11 @@ def list_tokens() -> None:
 
 
 @tokens_app.command("revoke")
+@needs_store
 def revoke(prefix: Annotated[str, typer.Argument(help="The token's prefix (rtn_...).")]) -> None:
     """Revoke a token: it stops working at once."""
     tokens = _services()
-    try:
-        token = tokens.revoke(prefix)
-    except RetainError as exc:
-        console.print(f"[red]Error:[/] {exc}")
-        raise typer.Exit(1) from exc
+    token = tokens.revoke(prefix)
     console.print(f"Revoked {token.prefix}… ({token.user.username}, {token.name}).")
 
 

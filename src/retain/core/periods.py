@@ -105,3 +105,31 @@ def _previous_start(start: dt.date, grain: Grain) -> dt.date:
     if grain == "week":
         return start - dt.timedelta(days=7)
     return add_months_first(start, -1 if grain == "month" else -3)
+
+
+DEFAULT_COUNT = {"month": 12, "quarter": 8, "week": 13}
+
+
+def metric_periods(
+    as_of: dt.date,
+    grain: Grain = "month",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[Period]:
+    """Periods from `start` to `end`; by default the last 12 months (8 quarters, 13 weeks)
+    complete on `as_of`. A period running past `as_of` (asked for with `end`) is cut at
+    `as_of`, so no data after it is used."""
+    if end is None:
+        current = period_of(as_of, grain)
+        end = as_of if as_of == current.last_day else current.start - dt.timedelta(days=1)
+    end = min(end, as_of)
+    if start is None:
+        first = period_of(end, grain).start
+        for _ in range(DEFAULT_COUNT[grain] - 1):
+            first = period_of(first - dt.timedelta(days=1), grain).start
+        start = first
+    out = periods_between(start, end, grain)
+    last = out[-1]
+    if last.last_day > end:
+        out[-1] = Period(last.start, end + dt.timedelta(days=1), grain)
+    return out

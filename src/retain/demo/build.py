@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 
 from retain.core.text import tone
-from retain.demo import catalog, signals, workspace
-from retain.demo.accounts import Life, sigmoid, simulate
+from retain.demo import behaviour as signals
+from retain.demo import catalog, workspace
 from retain.demo.clock import add_months, at, month_start, next_anniversary
+from retain.demo.lives import Life, sigmoid, simulate
 from retain.demo.rows import Rows
 
 DEMO_PASSWORD = "retain-demo"

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from retain.app import services
+from retain.app import reset as services
 from retain.app.models import LifecycleStage
 from retain.demo.rows import COLUMNS, ORDER, Rows
 

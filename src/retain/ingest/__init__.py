@@ -1,2 +1,2 @@
-"""Event ingestion: a Segment-compatible HTTP API, the write service, quarantine and replay,
-and the bulk loader for historical files (`retain import events FILE`)."""
+"""The Segment-compatible HTTP event API: views, the write service, group commit, write keys,
+quarantine and replay. Files of historical events go through `retain.imports.events`."""

@@ -13,6 +13,7 @@ from retain.app.models import QuarantinedMessage
 from retain.ingest import replay
 
 
+@admin.register(QuarantinedMessage)
 class QuarantinedMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Rejected messages with their reasons; edit the payload, then "Replay selected"."""
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from retain.app.models import QuarantinedMessage, QuarantineStatus
-from retain.core.segment import (
+from retain.core.tracking import (
     BodyError,
     Message,
     Problem,

@@ -17,10 +17,10 @@ from typing import Any
 
 from django.db import transaction
 
+from retain.app import events as store
+from retain.app.events import EventRow, RollupKey
 from retain.app.models import Account, Contact, Event, QuarantinedMessage
-from retain.core.segment import Message, Rejected, parse_time
-from retain.ingest import store
-from retain.ingest.store import EventRow, RollupKey
+from retain.core.tracking import Message, Rejected, parse_time
 
 
 @dataclass

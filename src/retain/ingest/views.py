@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from retain.app.models import Source
-from retain.core.segment import (
+from retain.core.tracking import (
     MAX_BATCH_BYTES,
     MAX_MESSAGE_BYTES,
     BodyError,

@@ -9,9 +9,10 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import get_object_or_404
 
-from retain.app.models import User
-from retain.app.permissions import Perm, has_perm
+from retain.app.access.permissions import Perm, has_perm, visible_accounts
+from retain.app.models import Account, User
 
 View = Callable[..., HttpResponseBase]
 
@@ -38,6 +39,11 @@ def user_of(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def visible_account(request: HttpRequest, pk: int) -> Account:
+    """The account if the user may see it, else 404 (a hidden account looks absent)."""
+    return get_object_or_404(visible_accounts(request.user).select_related("owner", "stage"), pk=pk)
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from retain.app.permissions import Perm, has_perm, role_of
+from retain.app.access.permissions import Perm, has_perm, role_of
 
 NAV = (
     ("portfolio", "Portfolio", "/"),

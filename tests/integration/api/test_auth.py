@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from retain.api import tokens
+from retain.app.access import tokens
 from retain.app.models import ApiToken
 from tests.integration.api.conftest import ApiClient, World
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 import pytest
 from django.test import override_settings
 
+from retain.app.access.permissions import can_edit_account, can_view_account, visible_accounts
 from retain.app.models import Account, ApiToken, HealthSnapshot, ScorecardConfig, User
-from retain.app.permissions import can_edit_account, can_view_account, visible_accounts
 from tests.integration.api.conftest import ApiClient, World
 from tests.integration.api.factories import CHANGES, payload
 

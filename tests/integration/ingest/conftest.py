@@ -15,7 +15,8 @@ from typing import IO, Any
 import pytest
 from django.test import Client
 
-from retain.ingest import bench, sources
+from retain.bench import ingest as bench
+from retain.ingest import sources
 from tests.conftest import database_url
 
 

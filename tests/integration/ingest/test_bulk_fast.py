@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from retain.app import models as m
 from retain.cli.main import app
 from retain.errors import ImportFailed
-from retain.ingest.bulk import import_events
+from retain.imports.events import import_events
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from retain.app import models as m
-from retain.core.segment import MAX_BATCH_BYTES
+from retain.core.tracking import MAX_BATCH_BYTES
 from retain.ingest import sources
 
 from .conftest import auth, post

@@ -11,7 +11,7 @@ from django.test import Client
 
 from retain import demo
 from retain.app import models as m
-from retain.app.services import clear_all_data
+from retain.app.reset import clear_all_data
 from tests.conftest import database_url
 
 END = dt.date(2026, 6, 30)

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from retain.core import attributes as at
+from retain.core.health import attributes as at
 
 
 def test_numeric_and_categorical_attributes() -> None:

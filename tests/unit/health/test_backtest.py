@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retain.core.risk.backtest import backtest, calibration_table, evaluate
-from retain.core.risk.labels import snapshot_dates
-from retain.core.risk.model import RiskModel
+from retain.core.health.backtest import backtest, calibration_table, evaluate
+from retain.core.health.labels import snapshot_dates
+from retain.core.health.risk_model import RiskModel
 
 
 def synthetic(n_accounts: int = 300, n_dates: int = 20, seed: int = 3) -> pd.DataFrame:

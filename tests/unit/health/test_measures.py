@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from retain.core.measures import MEASURES, measures
+from retain.core.health.measures import MEASURES, measures
 from retain.core.tables import Tables
 from tests.unit.metrics.conftest import D, sub, table
 

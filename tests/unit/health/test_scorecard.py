@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retain.core import scorecard as sc
+from retain.core.health import scorecard as sc
 
 CONFIG = {
     "name": "Test",
@@ -186,7 +186,7 @@ def test_bad_configs_say_what_to_fix(change: dict[str, object], message: str) ->
 
 
 def test_the_shipped_default_scorecard_loads() -> None:
-    text = resources.files("retain.scorecards").joinpath("default.toml").read_text()
+    text = resources.files("retain.analytics").joinpath("default_scorecard.toml").read_text()
     card = sc.from_config(tomllib.loads(text))
     assert sum(card.weights().values()) == pytest.approx(1.0)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from retain.core import signals as sg
+from retain.core.health import signals as sg
 
 HEALTHY = {
     "band": "green",

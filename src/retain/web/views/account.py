@@ -11,15 +11,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from retain.app import account360 as a360
-from retain.app import snapshots
+from retain.app.access.permissions import Perm, can_edit_account, require_on_account
+from retain.app.accounts import detail as a360
+from retain.app.health import snapshots
 from retain.app.models import Note
-from retain.app.permissions import Perm, can_edit_account, require_on_account
-from retain.core.measures import MEASURES
+from retain.core.health.measures import MEASURES
 from retain.errors import RetainError
 from retain.web import charts
-from retain.web.access import page, user_of
-from retain.web.views.accounts import visible_account
+from retain.web.access import page, user_of, visible_account
 
 
 @page()
@@ -76,7 +75,7 @@ def _groups(h: dict | None) -> list[dict]:  # type: ignore[type-arg]
     if not h:
         return []
     from retain.app.models import ScorecardConfig
-    from retain.core import scorecard as sc
+    from retain.core.health import scorecard as sc
 
     config = ScorecardConfig.objects.get(version=h["config_version"])
     group_of = sc.from_config(config.config).group_of()

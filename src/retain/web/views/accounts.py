@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from retain.app import account_list as al
-from retain.app import health_queries as hq
-from retain.app.models import Account, LifecycleStage, SavedView, User
-from retain.app.permissions import visible_accounts
+from retain.app.access.permissions import visible_accounts
+from retain.app.accounts import listing as al
+from retain.app.health import queries as hq
+from retain.app.models import LifecycleStage, SavedView, User
 from retain.web.access import is_htmx, page, user_of
 
 COLUMNS = (
@@ -153,8 +153,3 @@ def delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     view.delete()
     messages.success(request, f"Deleted the view “{view.name}”.")
     return HttpResponseRedirect("/accounts/")
-
-
-def visible_account(request: HttpRequest, pk: int) -> Account:
-    """The account if the user may see it, else 404 (a hidden account looks absent)."""
-    return get_object_or_404(visible_accounts(request.user).select_related("owner", "stage"), pk=pk)

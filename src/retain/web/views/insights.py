@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from retain.app import insights
+from retain.app.access.permissions import visible_accounts
 from retain.app.models import SurveyResponse
-from retain.app.permissions import visible_accounts
 from retain.web import charts
 from retain.web.access import page
 from retain.web.views.portfolio import _filters, definitions

@@ -9,10 +9,10 @@ from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from retain.app import health_queries as hq
 from retain.app import portfolio as pf
+from retain.app.access.permissions import visible_accounts
+from retain.app.health import queries as hq
 from retain.app.models import HealthSnapshot
-from retain.app.permissions import visible_accounts
 from retain.web.access import page
 
 PAGE = 50

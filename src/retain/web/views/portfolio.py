@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from retain.app import health_queries as hq
 from retain.app import portfolio as pf
+from retain.app.access.permissions import sees_all_accounts, visible_accounts
+from retain.app.health import queries as hq
 from retain.app.models import Account, LifecycleStage, User
-from retain.app.permissions import sees_all_accounts, visible_accounts
 from retain.web import charts
 from retain.web.access import page
 

@@ -7,11 +7,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from retain import health_service
-from retain.api import tokens as token_service
-from retain.app import accounts_admin, scorecard_editor, snapshots
+from retain.analytics import health as health_service
+from retain.app.access import tokens as token_service
+from retain.app.access import users as users_service
+from retain.app.access.permissions import Perm, has_perm
+from retain.app.health import editor as scorecard_editor
+from retain.app.health import snapshots
 from retain.app.models import ApiToken, Role, User
-from retain.app.permissions import Perm, has_perm
 from retain.errors import RetainError
 from retain.web.access import page, user_of
 
@@ -39,7 +41,7 @@ def create_user(request: HttpRequest) -> HttpResponse:
     """Create a user with a role (the same checks as `retain createuser`)."""
     p = request.POST
     try:
-        user = accounts_admin.create_user(
+        user = users_service.create_user(
             p.get("username", "").strip(),
             p.get("role", ""),
             p.get("email", "").strip(),
@@ -58,16 +60,12 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a user's role, or deactivate / reactivate them."""
     user = get_object_or_404(User, pk=pk)
     role = request.POST.get("role", user.role)
-    if role not in Role.values:
-        messages.error(request, f"Unknown role {role!r}.")
-    elif user == request.user and role != Role.ADMIN:
-        messages.error(request, "You cannot take away your own admin role.")
+    active = request.POST.get("active", "1") == "1"
+    try:
+        users_service.change_role(user, role, active, by=user_of(request))
+    except RetainError as exc:
+        messages.error(request, str(exc)[:1].upper() + str(exc)[1:] + ".")
     else:
-        user.role = role
-        user.is_active = request.POST.get("active", "1") == "1" or user == request.user
-        user.is_staff = role in (Role.ADMIN, Role.MANAGER)
-        user.is_superuser = role == Role.ADMIN
-        user.save(update_fields=["role", "is_active", "is_staff", "is_superuser"])
         messages.success(
             request,
             f"{user.username}: {user.get_role_display()}"

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from retain.app.access.permissions import Perm
 from retain.app.models import QuarantinedMessage, QuarantineStatus, Source
-from retain.app.permissions import Perm
 from retain.ingest import replay, sources
 from retain.web.access import page
 

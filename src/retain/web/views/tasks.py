@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from retain.app.access.permissions import Perm, account_scope, can_edit_account, require_on_account
 from retain.app.models import Task, TaskStatus
-from retain.app.permissions import Perm, account_scope, can_edit_account, require_on_account
 from retain.web.access import is_htmx, page, user_of
 
 SOON_DAYS = 14

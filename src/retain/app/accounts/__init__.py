@@ -1,0 +1,1 @@
+"""Account read models: the filtered, sorted listing and one account's detail."""

@@ -1,0 +1,1 @@
+"""Health in the store: snapshots, the latest-health queries, the scorecard editor, scoring."""

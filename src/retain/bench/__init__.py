@@ -1,0 +1,1 @@
+"""Workloads and timers for `retain bench`; nothing at run time imports this package."""

@@ -1,1 +1,0 @@
-"""Outcome-calibrated churn and expansion risk: labels, models, backtests, explanations."""

@@ -1,0 +1,1 @@
+"""Django wiring: settings, URLs, WSGI, the waitress server and the bootstrap (setup, migrate)."""
