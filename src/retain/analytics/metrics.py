@@ -92,23 +92,6 @@ class Explanation:
 
 
 # Which movement column lists the inputs of a revenue or customer metric.
-_MOVEMENT_INPUTS = {
-    "mrr": "end_mrr",
-    "arr": "end_mrr",
-    "arpa": "end_mrr",
-    "new_mrr": "new",
-    "new_customers": "new",
-    "expansion_mrr": "expansion",
-    "contraction_mrr": "contraction",
-    "churned_mrr": "churn",
-    "churned_customers": "churn",
-    "logo_churn_rate": "churn",
-    "retention_rate": "churn",
-    "reactivation_mrr": "reactivation",
-    "paying_customers": "end_mrr",
-}
-
-
 def explain(query: Query, name: str, engine: engines.Engine | None = None) -> Explanation:
     """The definition, settings and inputs behind metric `name` for the query's last period."""
     metric = m.get(name)
@@ -130,7 +113,7 @@ def _settings_used(metric: m.Metric, query: Query) -> dict[str, Any]:
 
 def _inputs(name: str, ctx: m.Context, engine: engines.Engine) -> tuple[pd.DataFrame | None, str]:
     """Per-customer rows behind a revenue or customer metric in the last period."""
-    column = _MOVEMENT_INPUTS.get(name)
+    column = m.get(name).inputs
     if column is None:
         return None, "inputs: the per-period aggregates above"
     from retain.core.metrics._common import movements

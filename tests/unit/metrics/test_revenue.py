@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retain.core import metrics as m
-from retain.core.mrr import RevenueSettings
+from retain.core.mrr import MOVEMENTS, RevenueSettings
 from tests.unit.metrics.conftest import D, Runner, months, sub
 
 JAN_APR = months(D(2026, 1, 1), D(2026, 4, 30))
@@ -132,3 +132,11 @@ def test_empty_periods_report_nothing_rather_than_zero_rates(run: Runner) -> Non
     out = run("logo_churn_rate", JAN_APR, subscriptions=subs)
     assert out["2026-01"] is None  # no paying customers at the start: not 0%
     assert out["2026-04"] == 0.0
+
+
+def test_metrics_that_list_their_customers_name_a_movement_column() -> None:
+    with_inputs = {x.name: x.inputs for x in m.all_metrics() if x.inputs}
+    assert with_inputs["churned_mrr"] == "churn"
+    assert with_inputs["new_customers"] == "new"
+    assert with_inputs["arpa"] == "end_mrr"
+    assert set(with_inputs.values()) <= {"end_mrr", *MOVEMENTS}

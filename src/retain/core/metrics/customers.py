@@ -45,6 +45,7 @@ def _new_and_churned(ctx: Context) -> ir.Table:
     family="customers",
     unit="ratio",
     settings=("same_period_new_churned", "churn_at", "zero_plan_is_churn"),
+    inputs="churn",
 )
 def logo_churn_rate(ctx: Context) -> ir.Table:
     """Customers who churned in the period / paying customers at its start (seeds 001-003:
@@ -54,28 +55,46 @@ def logo_churn_rate(ctx: Context) -> ir.Table:
     return series(c, ratio(c.churned, c.base))
 
 
-@metric("retention_rate", title="Customer retention rate", family="customers", unit="ratio")
+@metric(
+    "retention_rate",
+    title="Customer retention rate",
+    family="customers",
+    unit="ratio",
+    inputs="churn",
+)
 def retention_rate(ctx: Context) -> ir.Table:
     """1 - customer (logo) churn rate for the same period."""
     c = churn_counts(ctx)
     return series(c, 1 - ratio(c.churned, c.base))
 
 
-@metric("paying_customers", title="Paying customers", family="customers", unit="count")
+@metric(
+    "paying_customers",
+    title="Paying customers",
+    family="customers",
+    unit="count",
+    inputs="end_mrr",
+)
 def paying_customers(ctx: Context) -> ir.Table:
     """Customers with MRR > 0 at the end of the period."""
     b = bridge(ctx)
     return series(b, b.end_customers)
 
 
-@metric("new_customers", title="New customers", family="customers", unit="count")
+@metric("new_customers", title="New customers", family="customers", unit="count", inputs="new")
 def new_customers(ctx: Context) -> ir.Table:
     """Customers paying for the first time in the period."""
     b = bridge(ctx)
     return series(b, b.new_customers)
 
 
-@metric("churned_customers", title="Churned customers", family="customers", unit="count")
+@metric(
+    "churned_customers",
+    title="Churned customers",
+    family="customers",
+    unit="count",
+    inputs="churn",
+)
 def churned_customers(ctx: Context) -> ir.Table:
     """Customers paying at the period's start whose MRR fell to 0 by its end."""
     b = bridge(ctx)

@@ -69,6 +69,7 @@ class Metric:
     definition: str
     settings: tuple[str, ...]
     fn: MetricFn
+    inputs: str | None = None  # the MRR-movement column whose non-zero rows are its inputs
 
     def __call__(self, ctx: Context) -> ir.Table:
         return self.fn(ctx)
@@ -84,14 +85,17 @@ def metric(
     family: Family,
     unit: Unit,
     settings: tuple[str, ...] = (),
+    inputs: str | None = None,
 ) -> Callable[[MetricFn], MetricFn]:
-    """Register a series metric; its docstring is its definition."""
+    """Register a series metric; its docstring is its definition. `inputs` names the column of
+    the per-customer MRR movements (end_mrr, new, churn, ...) that lists the customers behind
+    it, for `retain metrics --explain`."""
 
     def register(fn: MetricFn) -> MetricFn:
         if name in REGISTRY:
             raise ValueError(f"metric {name!r} is registered twice")
         definition = " ".join((fn.__doc__ or "").split())
-        REGISTRY[name] = Metric(name, title, family, unit, definition, settings, fn)
+        REGISTRY[name] = Metric(name, title, family, unit, definition, settings, fn, inputs)
         return fn
 
     return register

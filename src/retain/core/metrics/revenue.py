@@ -13,7 +13,14 @@ from retain.core.metrics.registry import Context, metric
 from retain.core.periods import add_months_first
 
 
-@metric("mrr", title="MRR", family="revenue", unit="currency", settings=("subtract_discounts",))
+@metric(
+    "mrr",
+    title="MRR",
+    family="revenue",
+    unit="currency",
+    settings=("subtract_discounts",),
+    inputs="end_mrr",
+)
 def mrr_end(ctx: Context) -> ir.Table:
     """Monthly recurring revenue at the end of the period: monthly-normalised amounts of active
     and past-due paid recurring items, after recurring discounts; trials, one-time and metered
@@ -22,7 +29,7 @@ def mrr_end(ctx: Context) -> ir.Table:
     return series(b, b.end_mrr)
 
 
-@metric("arr", title="ARR", family="revenue", unit="currency")
+@metric("arr", title="ARR", family="revenue", unit="currency", inputs="end_mrr")
 def arr(ctx: Context) -> ir.Table:
     """Annual recurring revenue: MRR at the end of the period x 12."""
     b = bridge(ctx)
@@ -35,7 +42,9 @@ def _movement(name: str, title: str, column: str, text: str) -> None:
         return series(b, b[column])
 
     fn.__doc__ = text
-    metric(name, title=title, family="revenue", unit="currency", settings=_MOVE_SETTINGS)(fn)
+    metric(
+        name, title=title, family="revenue", unit="currency", settings=_MOVE_SETTINGS, inputs=column
+    )(fn)
 
 
 _MOVE_SETTINGS = ("churn_at", "zero_plan_is_churn", "reactivation_window_days")
@@ -96,7 +105,7 @@ def gross_mrr_churn(ctx: Context) -> ir.Table:
     return series(b, ratio(b.churn + b.contraction, b.start_mrr))
 
 
-@metric("arpa", title="ARPA", family="revenue", unit="currency")
+@metric("arpa", title="ARPA", family="revenue", unit="currency", inputs="end_mrr")
 def arpa(ctx: Context) -> ir.Table:
     """Average revenue per account: MRR at period end / customers paying at period end."""
     b = bridge(ctx)
