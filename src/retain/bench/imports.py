@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import secrets
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from django.db import connection, transaction
 
 from retain.app import events as store
 from retain.app.models import Account, Contact
+from retain.bench.timing import Clock, Timing
 from retain.imports.events import import_events
 
 NAMES = ("report_created", "dashboard_viewed", "export_run", "invite_sent", "login")
@@ -44,20 +44,6 @@ HEADER = (
 CONTACTS_PER_ACCOUNT = 10
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 ZONES = (dt.UTC, dt.timezone(dt.timedelta(hours=2)), dt.timezone(dt.timedelta(hours=-5)))
-
-
-@dataclass(frozen=True)
-class Timing:
-    """How long one way of handling the N events took."""
-
-    label: str
-    events: int
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        """Events per second."""
-        return self.events / self.seconds if self.seconds else 0.0
 
 
 @dataclass(frozen=True)
@@ -127,9 +113,9 @@ def cleanup(run: str) -> None:
 
 def read_only(path: Path, events: int) -> Timing:
     """Baseline: read the CSV with pyarrow, every column as text; no checks, no writes."""
-    began = time.perf_counter()
+    clock = Clock()
     pacsv.read_csv(path)
-    return Timing("baseline: read the CSV with pyarrow", events, time.perf_counter() - began)
+    return clock.timing("baseline: read the CSV with pyarrow", events)
 
 
 def raw_executemany(run: str, events: int, accounts: int) -> Timing:
@@ -160,10 +146,10 @@ def raw_executemany(run: str, events: int, accounts: int) -> Timing:
         )
     cols = ", ".join(store.EVENT_COLUMNS)
     insert = f"INSERT INTO retain_event ({cols}) VALUES ({', '.join(['%s'] * 11)})"
-    began = time.perf_counter()
+    clock = Clock()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(insert, rows)
-    return Timing("baseline: raw executemany of parsed rows", events, time.perf_counter() - began)
+    return clock.timing("baseline: raw executemany of parsed rows", events)
 
 
 WARMUP = 1_000  # events imported once before the timed run
@@ -202,9 +188,9 @@ def run_bench(
             import_events(warm)
             before = _rollup_total(run)
             say("Importing")
-            began = time.perf_counter()
+            clock = Clock()
             result = import_events(path)
-            timed = Timing("retain import events", events, time.perf_counter() - began)
+            timed = clock.timing("retain import events", events)
             rollups = _rollup_total(run) - before
         say("Baseline: raw executemany")
         raw = raw_executemany(run, events, accounts)

@@ -16,45 +16,23 @@ import json
 import os
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
 
 from retain.app.models import Account, Contact, Event, Source, UsageDaily
+from retain.bench.timing import Clock, Timing
 from retain.core.tracking import validate_batch
 from retain.ingest import service, sources
 
 NAMES = ("report_created", "dashboard_viewed", "export_run", "invite_sent", "login")
 USERS_PER_ACCOUNT = 10
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Throughput and latency of one way of writing the events."""
-
-    label: str
-    events: int
-    seconds: float
-    latencies_ms: tuple[float, ...] = ()
-
-    @property
-    def per_second(self) -> float:
-        """Events written per second."""
-        return self.events / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p: int) -> float | None:
-        """The p-th latency percentile of a request, in ms (None for the baseline)."""
-        if len(self.latencies_ms) < 2:
-            return None
-        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1]
 
 
 def free_port() -> int:
@@ -172,23 +150,24 @@ def post_all(url: str, key: str, payloads: list[bytes], clients: int) -> list[fl
     return latencies
 
 
-def baseline(messages: list[dict[str, Any]], batch: int) -> Figures:
+def baseline(messages: list[dict[str, Any]], batch: int) -> Timing:
     """The same events written in-process: validation and the store's bulk insert, no HTTP."""
     now = dt.datetime.now(dt.UTC)
-    began = time.perf_counter()
+    clock = Clock()
     chunk = max(batch, 5_000)
     for i in range(0, len(messages), chunk):
         validated = validate_batch({"batch": messages[i : i + chunk]}, now)
         with transaction.atomic():
             service.store_messages(validated.accepted, now)
-    return Figures("direct bulk insert (baseline)", len(messages), time.perf_counter() - began)
+    return clock.timing("direct bulk insert (baseline)", len(messages))
 
 
 def over_http(
     run: str, url: str | None, messages: list[dict[str, Any]], clients: int, batch: int
-) -> Figures:
+) -> Timing:
     """Post the events to a running server at `url`, or to one started for the run."""
     source, key = sources.create(f"bench-{run}")
+    label = f"HTTP, {clients} clients, batches of {batch}"
     proc = None
     try:
         if url is None:
@@ -196,16 +175,15 @@ def over_http(
             proc = start_server(port, max(4, clients))
             url = f"http://127.0.0.1:{port}"
         payloads = bodies(messages, batch)
-        began = time.perf_counter()
+        clock = Clock()
         latencies = post_all(url, key, payloads, clients)
-        seconds = time.perf_counter() - began
+        figures = clock.timing(label, len(messages), latencies)
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
         source.delete()
-    label = f"HTTP, {clients} clients, batches of {batch}"
-    return Figures(label, len(messages), seconds, tuple(latencies))
+    return figures
 
 
 def cleanup(run: str) -> None:
@@ -217,7 +195,7 @@ def cleanup(run: str) -> None:
     Source.objects.filter(name=f"bench-{run}").delete()
 
 
-def run_bench(events: int, clients: int, batch: int, url: str | None = None) -> list[Figures]:
+def run_bench(events: int, clients: int, batch: int, url: str | None = None) -> list[Timing]:
     """Benchmark HTTP ingestion against the same-run baseline; cleans up after itself."""
     run = "bench" + secrets.token_hex(4)
     accounts = max(1, min(200, events // 1_000))

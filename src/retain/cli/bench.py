@@ -1,4 +1,6 @@
-"""`retain bench web`: p50/p95 server time of the accounts list and the account 360 page."""
+"""`retain bench ...`: the benchmarks on a synthetic workload. `bench ingest` (HTTP event API),
+`bench import` (CSV event import) and `bench web` (p50/p95 server time of the accounts list and
+the account 360 page)."""
 
 from __future__ import annotations
 
@@ -14,10 +16,67 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from retain.cli import store
-from retain.cli.ingest import bench_app
+from retain.cli.store import needs_store
 from retain.errors import RetainError
 
+console = Console()
+bench_app = typer.Typer(help="Benchmarks with a synthetic workload.", no_args_is_help=True)
 
+
+@bench_app.command("ingest")
+@needs_store
+def bench_ingest(
+    events: Annotated[int, typer.Option(help="Track events to send.")] = 100_000,
+    clients: Annotated[int, typer.Option(help="Concurrent HTTP clients.")] = 4,
+    batch: Annotated[int, typer.Option(help="Events per /v1/batch request.")] = 100,
+    url: Annotated[
+        str | None, typer.Option(help="A running server; default: start `retain serve`.")
+    ] = None,
+) -> None:
+    """Events per second and latency of /v1/batch against a direct insert (same run, same
+    database). Run it on a scratch database: it writes, then deletes, synthetic data."""
+    from retain.bench.ingest import run_bench
+
+    with console.status(f"Sending {events:,} events…"):
+        figures = run_bench(events, clients, batch, url)
+    table = Table("writer", "events", "seconds", "events/s", "p50 ms", "p95 ms", "p99 ms")
+    for f in figures:
+        cells = [f"{f.percentile(p):.1f}" if f.samples_ms else "" for p in (50, 95, 99)]
+        table.add_row(f.label, f"{f.count:,}", f"{f.seconds:.2f}", f"{f.per_second:,.0f}", *cells)
+    console.print(table)
+    ratio = figures[0].per_second / figures[1].per_second if figures[1].per_second else 0
+    console.print(f"HTTP reaches {ratio:.0%} of the direct insert ({store.label()}).")
+
+
+@bench_app.command("import")
+@needs_store
+def bench_import(
+    events: Annotated[int, typer.Option(help="Events in the synthetic CSV file.")] = 200_000,
+    accounts: Annotated[
+        int | None, typer.Option(help="Accounts (10 contacts each); default: events / 1,000.")
+    ] = None,
+) -> None:
+    """Events per second of `retain import events` on a synthetic CSV, against reading the file
+    with pyarrow and a raw executemany of the same events (same run, same database). Run it
+    on a scratch database: it writes, then deletes, synthetic data."""
+    from retain.bench.imports import run_bench
+
+    with console.status("Preparing…") as status:
+        report = run_bench(events, accounts, lambda text: status.update(f"{text}…"))
+    table = Table("what", "events", "seconds", "events/s")
+    for t in report.timings:
+        table.add_row(t.label, f"{t.count:,}", f"{t.seconds:.2f}", f"{t.per_second:,.0f}")
+    console.print(table)
+    imported, read, raw = report.timings
+    console.print(
+        f"The import wrote {report.created:,} events and {report.rollups:,} rollup counts: "
+        f"{imported.per_second:,.0f} events/s, {imported.seconds / read.seconds:.1f}x the time to "
+        f"read the file, {raw.seconds / imported.seconds:.0%} of the raw executemany's speed "
+        f"({store.label()})."
+    )
+
+
+@bench_app.command("web")
 def bench_web(
     accounts: Annotated[int, typer.Option(min=1, help="Synthetic accounts to build.")] = 10_000,
     requests: Annotated[
@@ -81,10 +140,11 @@ def _run(
     os.environ["RETAIN_DATABASE_URL"] = url
     store.open_store()
     from retain.bench import web as wb
+    from retain.bench import workload
 
     label = store.label()
     err.print(f"Benchmarking on {label}" + (" (a temporary file)" if scratch else ""))
-    wb.check_empty(reset)
+    workload.check_empty(reset)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -92,8 +152,8 @@ def _run(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("building", total=wb.planned_rows(accounts, days))
-        built = wb.build(
+        task = bar.add_task("building", total=workload.planned_rows(accounts, days))
+        built = workload.build(
             accounts,
             days,
             lambda what, done: bar.update(task, completed=done, description=what),
@@ -130,5 +190,5 @@ def _close_connections() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add `retain bench web` to the `retain bench` group (which cli.ingest adds to `app`)."""
-    bench_app.command("web")(bench_web)
+    """Add `retain bench` with its three commands."""
+    app.add_typer(bench_app, name="bench")

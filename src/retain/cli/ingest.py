@@ -1,5 +1,4 @@
-"""Event ingestion commands: `retain sources ...`, `retain replay`, `retain bench ingest`,
-`retain bench import`."""
+"""Event ingestion commands: `retain sources ...` and `retain replay`."""
 
 from __future__ import annotations
 
@@ -9,12 +8,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from retain.cli import store
 from retain.cli.store import needs_store
 
 console = Console()
 sources_app = typer.Typer(help="Event sources and their write keys.", no_args_is_help=True)
-bench_app = typer.Typer(help="Benchmarks with a synthetic workload.", no_args_is_help=True)
 
 
 @sources_app.command("create")
@@ -75,62 +72,7 @@ def replay(
         raise typer.Exit(1)
 
 
-@bench_app.command("ingest")
-@needs_store
-def bench_ingest(
-    events: Annotated[int, typer.Option(help="Track events to send.")] = 100_000,
-    clients: Annotated[int, typer.Option(help="Concurrent HTTP clients.")] = 4,
-    batch: Annotated[int, typer.Option(help="Events per /v1/batch request.")] = 100,
-    url: Annotated[
-        str | None, typer.Option(help="A running server; default: start `retain serve`.")
-    ] = None,
-) -> None:
-    """Events per second and latency of /v1/batch against a direct insert (same run, same
-    database). Run it on a scratch database: it writes, then deletes, synthetic data."""
-    from retain.bench.ingest import run_bench
-
-    with console.status(f"Sending {events:,} events…"):
-        figures = run_bench(events, clients, batch, url)
-    table = Table("writer", "events", "seconds", "events/s", "p50 ms", "p95 ms", "p99 ms")
-    for f in figures:
-        ps = [f.percentile(p) for p in (50, 95, 99)]
-        cells = ["" if p is None else f"{p:.1f}" for p in ps]
-        table.add_row(f.label, f"{f.events:,}", f"{f.seconds:.2f}", f"{f.per_second:,.0f}", *cells)
-    console.print(table)
-    ratio = figures[0].per_second / figures[1].per_second if figures[1].per_second else 0
-    console.print(f"HTTP reaches {ratio:.0%} of the direct insert ({store.label()}).")
-
-
-@bench_app.command("import")
-@needs_store
-def bench_import(
-    events: Annotated[int, typer.Option(help="Events in the synthetic CSV file.")] = 200_000,
-    accounts: Annotated[
-        int | None, typer.Option(help="Accounts (10 contacts each); default: events / 1,000.")
-    ] = None,
-) -> None:
-    """Events per second of `retain import events` on a synthetic CSV, against reading the file
-    with pyarrow and a raw executemany of the same events (same run, same database). Run it
-    on a scratch database: it writes, then deletes, synthetic data."""
-    from retain.bench.imports import run_bench
-
-    with console.status("Preparing…") as status:
-        report = run_bench(events, accounts, lambda text: status.update(f"{text}…"))
-    table = Table("what", "events", "seconds", "events/s")
-    for t in report.timings:
-        table.add_row(t.label, f"{t.events:,}", f"{t.seconds:.2f}", f"{t.per_second:,.0f}")
-    console.print(table)
-    imported, read, raw = report.timings
-    console.print(
-        f"The import wrote {report.created:,} events and {report.rollups:,} rollup counts: "
-        f"{imported.per_second:,.0f} events/s, {imported.seconds / read.seconds:.1f}x the time to "
-        f"read the file, {raw.seconds / imported.seconds:.0%} of the raw executemany's speed "
-        f"({store.label()})."
-    )
-
-
 def register(app: typer.Typer) -> None:
-    """Add `retain sources`, `retain replay` and `retain bench`."""
+    """Add `retain sources` and `retain replay`."""
     app.add_typer(sources_app, name="sources")
     app.command()(replay)
-    app.add_typer(bench_app, name="bench")
