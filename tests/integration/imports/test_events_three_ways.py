@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 from retain.app import models as m
 from retain.app.reset import clear_all_data
 from retain.cli.main import app
+from retain.errors import ImportFailed
+from retain.imports import import_dir, import_file
 from retain.ingest import sources
 from tests.integration.ingest.conftest import post
 
@@ -160,3 +162,21 @@ def test_three_ways_in_store_the_same_events_and_rollups(files: dict[str, Path])
     assert by_id["grp"][8] == {"tier": "gold"}  # a group's traits, as properties
     assert by_id["edge-3"][7] == dt.datetime(2026, 3, 4, 0, 30, tzinfo=dt.UTC)
     assert by_id["t01"][8] == {"n": 1, "tags": ["a", "ü"]}
+
+
+def test_import_file_and_import_dir_take_the_event_loader(tmp_path: Path, ann: m.Contact) -> None:
+    """Only the event loader reads Segment exports and reports short rows: both from Python."""
+    export = tmp_path / "events.jsonl"
+    line = {"type": "track", "messageId": "s1", "userId": "ann", "event": "login"}
+    export.write_text(json.dumps(line | {"timestamp": "2026-03-01T10:00:00Z"}) + "\n")
+    result = import_file("events", export)
+    assert (result.kind, result.created) == ("events", 1)
+    assert m.UsageDaily.objects.get().contact == ann
+    (tmp_path / "dir").mkdir()
+    short = tmp_path / "dir" / "events.csv"
+    short.write_text(",".join(HEADER) + "\ne1,track\n")
+    with pytest.raises(ImportFailed) as failed:
+        import_dir(tmp_path / "dir")
+    assert [str(p) for p in failed.value.problems] == [
+        f"{short}:2: fewer cells than header columns"
+    ]
