@@ -21,13 +21,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from retain.app.events import dumps
-from retain.core.tracking import MAX_ID_LENGTH, Message, parse_time, validate_message
+from retain.core.tracking import CALLS, MAX_ID_LENGTH, Message, parse_time, validate_message
 from retain.errors import ImportFailed, ImportProblem
 from retain.imports.kinds import get
 from retain.imports.types import parse_datetime
 from retain.imports.validate import check_header
 
-TYPES = frozenset(("track", "identify", "group", "page", "screen"))
+TYPES = frozenset(CALLS)  # the calls of the tracking API
 Row = tuple[Any, ...]  # message_id, type, account, user_id, anonymous_id, name, ts, rec, ...
 STAMP = pa.timestamp("us", tz="UTC")
 # ISO 8601 date-times that pyarrow and Python's datetime.fromisoformat read alike: the form of
@@ -52,6 +52,8 @@ SCHEMA = pa.schema(
         ("context", pa.string()),
     ]
 )
+# The events kind's file columns (imports/kinds.py), in the order the checks read them; the
+# store's columns are app.events.EVENT_COLUMNS.
 COLUMNS = (
     "message_id",
     "type",
