@@ -11,6 +11,7 @@ from retain.core.tracking import (
     Message,
     Problem,
     parse_time,
+    utc_time,
     validate_batch,
     validate_message,
     validate_single,
@@ -115,3 +116,24 @@ def test_parse_time() -> None:
     assert parse_time("2026-01-01 00:00:00") == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     with pytest.raises(ValueError, match="got a number"):
         parse_time(1767225600)
+    with pytest.raises(ValueError, match=r"like 2026-03-31T14:05:00\.000Z, got 'noon'"):
+        parse_time("noon")
+    with pytest.raises(ValueError, match=r"like 2026-03-31T14:05:00\.000Z"):
+        parse_time("0001-01-01T00:00:00+01:00")  # before year 1 in UTC: refused, not a crash
+
+
+def test_utc_time_is_the_one_parser_of_text_and_datetimes() -> None:
+    utc = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    assert utc_time(" 2026-01-02T03:04:05Z ") == utc
+    assert utc_time("2026-01-02T04:04:05+01:00") == utc
+    assert utc_time("20260102T030405") == utc  # ISO 8601 basic form, no offset: UTC
+    assert utc_time(dt.datetime(2026, 1, 2, 3, 4, 5)) == utc
+    assert (
+        utc_time(dt.datetime(2026, 1, 1, 22, 4, 5, tzinfo=dt.timezone(-dt.timedelta(hours=5))))
+        == utc
+    )
+    assert utc_time("2026-01-02T04:04:05+01:00").tzinfo is dt.UTC
+    with pytest.raises(ValueError, match="out of range"):
+        utc_time("2026-02-30T00:00:00Z")
+    with pytest.raises(ValueError, match="out of range"):
+        utc_time("0001-01-01T00:00:00+01:00")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from retain.cli.store import needs_store
 from retain.errors import ImportFailed
-from retain.imports.loader import Result
+from retain.imports.schema import Result
 
 console = Console()
 KIND_HELP = (
@@ -23,11 +23,13 @@ KIND_HELP = (
     "initiatives, initiative_accounts; or `all` with a folder of <kind>.csv/.parquet files."
 )
 
+PATH_HELP = "A .csv or .parquet file (events: also .jsonl); a folder with `all`."
+
 
 @needs_store
 def import_(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
-    path: Annotated[Path, typer.Argument(help="A .csv or .parquet file (a folder with `all`).")],
+    path: Annotated[Path, typer.Argument(help=PATH_HELP)],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate only; write nothing.")
     ] = False,
@@ -47,10 +49,6 @@ def import_(
 
             if kind == "all":
                 results = imports.import_dir(path, dry_run=dry_run, progress=step)
-            elif kind == "events":  # the fast bulk loader; also reads Segment .jsonl exports
-                from retain.imports.events import import_events
-
-                results = [import_events(path, dry_run=dry_run, progress=step)]
             else:
                 imports.get(kind)
                 results = [imports.import_file(kind, path, dry_run=dry_run, progress=step)]

@@ -32,6 +32,7 @@ __all__ = [
     "Validated",
     "message_size",
     "parse_time",
+    "utc_time",
     "validate_batch",
     "validate_message",
     "validate_single",
@@ -106,19 +107,28 @@ def message_size(raw: Any) -> int:
     return len(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode())
 
 
+def utc_time(value: str | dt.datetime) -> dt.datetime:
+    """An ISO 8601 date-time (text or a datetime) as aware UTC; without an offset it is UTC.
+    The one timestamp parser of Retain: raises a bare ValueError, each caller words its own."""
+    stamp = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value.strip())
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    try:
+        return stamp.astimezone(dt.UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise ValueError(f"{value!r} is out of range") from None
+
+
 def parse_time(value: Any) -> dt.datetime:
-    """An ISO 8601 date-time as aware UTC; without an offset it is taken as UTC."""
+    """A message's ISO 8601 date-time as aware UTC; without an offset it is taken as UTC."""
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO 8601 date-time string, got {_kind(value)}")
     try:
-        stamp = dt.datetime.fromisoformat(value.strip())
+        return utc_time(value)
     except ValueError:
         raise ValueError(
             f"expected an ISO 8601 date-time like 2026-03-31T14:05:00.000Z, got {value!r}"
         ) from None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.UTC)
-    return stamp.astimezone(dt.UTC)
 
 
 def validate_batch(payload: Any, received_at: dt.datetime) -> Validated:

@@ -1,107 +1,53 @@
-"""`retain import events FILE`: the fast path for historical backfills.
+"""The bulk event loader: the `events` kind of `retain import` (one file, or `events.csv` in a
+folder with `all`), for historical backfills.
 
 Reads the events kind's CSV/Parquet columns (docs/imports.md) or a Segment JSON-lines export
-(`.jsonl`, `.json`), checks every row (all problems reported as file:row:column: message,
-nothing written if there is any), then writes in one transaction with set-based SQL.
-
-CSV and Parquet files are checked column by column with pyarrow (`pyarrow.compute`): required
-values, types, lengths, and timestamps in the usual ISO 8601 form are parsed in bulk; JSON cells
-are parsed once per distinct text. Only the rows these checks flag (a problem, or a timestamp in
-a rarer ISO 8601 form) go through the per-row Python checks, which locate each problem with the
-same messages as before and parse what is valid. Events stay columns (Arrow arrays) up to the
-database: on SQLite a temporary table filled by `executemany` in large chunks, then one
-`INSERT ... SELECT ... ON CONFLICT (message_id) DO NOTHING` into the events table, the rollups
-grouped from the rows it added; on PostgreSQL `COPY` into a temporary table, then one statement
-that inserts the new events and adds them to the rollups.
+(`.jsonl`, `.json`), checks every row (`imports.event_checks`: all problems reported as
+file:row:column: message, nothing written if there is any), resolves accounts and contacts, then
+writes in one transaction through the event store's set-based writer (`app.events.write_table`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import io
-import itertools
-import json
-import json.scanner
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from django.db import DatabaseError, connection, transaction
 
 from retain.app import events as store
 from retain.app.models import Account
-from retain.core.tracking import MAX_ID_LENGTH, Message, parse_time, validate_message
 from retain.errors import ImportFailed, ImportProblem
-from retain.imports.kinds import get
-from retain.imports.loader import Result
-from retain.imports.validate import check_header
-from retain.ingest import readers
-
-Progress = Callable[[int, int], None]
-CHUNK = 50_000
-ROWS = 500  # rows per INSERT into SQLite's temporary table: 5,500 parameters, under its limit
-TYPES = frozenset(("track", "identify", "group", "page", "screen"))
-TEMP = "retain_import_events_tmp"
-Row = tuple[Any, ...]  # message_id, type, account, user_id, anonymous_id, name, ts, rec, ...
-STAMP = pa.timestamp("us", tz="UTC")
-# ISO 8601 date-times that pyarrow and Python's datetime.fromisoformat read alike: the form of
-# almost every export. Any other text goes through Python, which decides.
-ISO = (
-    r"^(?:000[1-9]|00[1-9]\d|0[1-9]\d\d|[1-9]\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-    r"[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"
-)
-ZONE = r"(?:Z|[+-]\d\d:\d\d)$"
-SCHEMA = pa.schema(
-    [
-        ("number", pa.int64()),
-        ("message_id", pa.string()),
-        ("type", pa.string()),
-        ("account", pa.string()),
-        ("user_id", pa.string()),
-        ("anonymous_id", pa.string()),
-        ("name", pa.string()),
-        ("timestamp", STAMP),
-        ("received_at", STAMP),
-        ("properties", pa.string()),
-        ("context", pa.string()),
-    ]
-)
-COLUMNS = (
-    "message_id",
-    "type",
-    "account_id",
-    "user_id",
-    "anonymous_id",
-    "name",
-    "timestamp",
-    "received_at",
-    "properties",
-    "context",
-)
+from retain.imports import event_checks, files
+from retain.imports.schema import Progress, Result
 
 
 class _DryRun(Exception):
     """Rolls a dry run back."""
 
 
+def load(path: Path, progress: Progress | None = None) -> Result:
+    """The loader of the `events` kind for `imports.import_file` and `import_dir`."""
+    return import_events(path, progress=progress)
+
+
 def import_events(path: Path, *, dry_run: bool = False, progress: Progress | None = None) -> Result:
     """Validate the whole file, then write it in one transaction; raises ImportFailed."""
     file = str(path)
-    records, _ = readers.read(path)
+    records, _ = files.read_events(path)
     if isinstance(records, pa.Table):
         # First JSON cells are left to the database's JSON check; when it (or any other check)
         # refuses something, everything is checked here, so that every problem is located.
         try:
-            return _import(file, *_from_table(file, records, check_json=False), dry_run, progress)
+            checked = event_checks.from_table(file, records, check_json=False)
+            return _import(file, *checked, dry_run, progress)
         except (DatabaseError, psycopg.Error, ImportFailed):
-            events, problems = _from_table(file, records)
+            events, problems = event_checks.from_table(file, records)
     else:
-        events, problems = _from_segment(file, records)
+        events, problems = event_checks.from_segment(file, records)
     return _import(file, events, problems, dry_run, progress)
 
 
@@ -113,16 +59,15 @@ def _import(
     progress: Progress | None,
 ) -> Result:
     """Resolve accounts and contacts, then write in one transaction (nothing on a problem)."""
-    pg = connection.vendor == "postgresql"
     result = Result("events", file, events.num_rows)
     if progress:
         progress(0, events.num_rows)
     try:
-        with _pragmas(pg), transaction.atomic():
+        with _pragmas(connection.vendor == "postgresql"), transaction.atomic():
             resolved = _resolve(file, events, problems)
             if problems:
                 raise ImportFailed(sorted(problems, key=lambda p: (p.row, p.column)))
-            result.created = (_write_pg if pg else _write_sqlite)(resolved, progress)
+            result.created = store.write_table(resolved, progress)
             result.unchanged = events.num_rows - result.created
             if dry_run:
                 raise _DryRun
@@ -131,280 +76,6 @@ def _import(
     if progress:
         progress(events.num_rows, events.num_rows)
     return result
-
-
-# --- CSV and Parquet: checked column by column ----------------------------------------------
-
-
-def _from_table(
-    file: str, table: pa.Table, check_json: bool = True
-) -> tuple[pa.Table, list[ImportProblem]]:
-    """The valid events in file order, and the problems of the others. Without `check_json`
-    JSON cells are left to the database's own JSON check (see import_events)."""
-    header = list(table.column_names)
-    problems = check_header(get("events"), file, header)
-    if problems:
-        raise ImportFailed(problems)
-    n = table.num_rows
-
-    def column(name: str) -> pa.Array | None:
-        return table.column(name).combine_chunks() if name in header else None
-
-    mid, kind, account, user, anon, name = (_text(column(c), n) for c in COLUMNS[:6])
-    kind = pc.fill_null(kind, "track")
-    when, odd_when = _times(column("timestamp"), n)
-    got, odd_got = _times(column("received_at"), n)
-    props, bad_props = _json_texts(column("properties"), n, check_json)
-    ctx, bad_ctx = _json_texts(column("context"), n, check_json)
-    flags = [pc.is_null(mid), pc.invert(pc.is_in(kind, pa.array(sorted(TYPES))))]
-    flags += [pc.and_(pc.is_null(user), pc.is_null(anon)), pc.is_null(when), odd_when, odd_got]
-    flags += [bad_props, bad_ctx]
-    flags += [pc.greater(pc.utf8_length(a), MAX_ID_LENGTH) for a in (mid, user, anon, name)]
-    flagged = _any([pc.fill_null(f, False) for f in flags], n)
-    numbers = pa.array(range(2, n + 2), pa.int64())
-    fast = pa.Table.from_arrays(
-        [
-            numbers,
-            mid,
-            kind,
-            account,
-            pc.fill_null(user, ""),
-            pc.fill_null(anon, ""),
-            pc.fill_null(name, ""),
-            when,
-            pc.coalesce(got, when),
-            props,
-            ctx,
-        ],
-        schema=SCHEMA,
-    ).filter(pc.invert(flagged))
-    if fast.num_rows == n:
-        return fast, problems
-    # Some rows need a closer look: the per-row checks locate every problem (and parse
-    # timestamps in the rarer ISO 8601 forms the vectorised parse leaves to Python).
-    indices = pc.indices_nonzero(flagged)
-    cells = [_cells(column(c), indices) for c in COLUMNS]
-    rows: list[Row] = []
-    for index, *values in zip(indices.to_pylist(), *cells, strict=True):
-        row = _check_row(file, index + 2, values, problems)
-        if row is not None:
-            rows.append(row)
-    if not rows:
-        return fast, problems
-    both = pa.concat_tables([fast, _table(rows)])
-    return both.take(pc.sort_indices(both, [("number", "ascending")])), problems
-
-
-def _any(flags: list[pa.Array], n: int) -> pa.Array:
-    out = pa.array([False] * n) if not flags else flags[0]
-    for flag in flags[1:]:
-        out = pc.or_kleene(out, flag)
-    return out
-
-
-def _text(values: pa.Array | None, n: int) -> pa.Array:
-    """Text cells trimmed; blank or missing is null. Numbers are written as text."""
-    if values is None:
-        return pa.nulls(n, pa.string())
-    if pa.types.is_dictionary(values.type):
-        values = values.dictionary_decode()
-    typ = values.type
-    if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_integer(typ):
-        text = values.cast(pa.string())
-    else:  # anything else (rare in an events file): as Python writes it
-        text = pa.array([None if v is None else str(v) for v in values.to_pylist()], pa.string())
-    text = pc.utf8_trim_whitespace(text)
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-
-
-def _times(values: pa.Array | None, n: int) -> tuple[pa.Array, pa.Array]:
-    """UTC times, and which non-empty cells were not parsed here (Python decides those)."""
-    if values is None:
-        return pa.nulls(n, STAMP), pa.array([False] * n)
-    if pa.types.is_timestamp(values.type):
-        stamps = values if values.type.tz else values.cast(pa.timestamp(values.type.unit, "UTC"))
-        return stamps.cast(STAMP, safe=False), pa.array([False] * n)
-    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        return pa.nulls(n, STAMP), pc.is_valid(values)
-    text = _text(values, n)
-    iso = pc.fill_null(pc.match_substring_regex(text, ISO), False)
-    zoned = pc.if_else(
-        pc.match_substring_regex(text, ZONE), text, pc.binary_join_element_wise(text, "Z", "")
-    )
-    try:
-        stamps = pc.if_else(iso, zoned, pa.scalar(None, pa.string())).cast(STAMP)
-    except pa.ArrowInvalid:  # e.g. 2026-02-30: let Python say which rows
-        return pa.nulls(n, STAMP), pc.is_valid(text)
-    return stamps, pc.and_(pc.is_valid(text), pc.invert(iso))
-
-
-def _json_texts(values: pa.Array | None, n: int, check: bool = True) -> tuple[pa.Array, pa.Array]:
-    """JSON text cells ("{}" when empty), and which are not valid JSON (or not text)."""
-    if values is None:
-        return pa.array(["{}"] * n, pa.string()), pa.array([False] * n)
-    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        return pa.array(["{}"] * n, pa.string()), pc.is_valid(values)  # objects: Python dumps
-    text = _text(values, n)
-    if not check:
-        return pc.fill_null(text, "{}"), pa.array([False] * n)
-    distinct = pc.unique(text.drop_null())  # each distinct text parsed once
-    bad = [v for v in distinct.to_pylist() if not _valid_json(v)]
-    return pc.fill_null(text, "{}"), pc.is_in(text, pa.array(bad, pa.string()))
-
-
-def _valid_json(text: str) -> bool:
-    try:
-        _loads(text)
-    except (ValueError, TypeError, RecursionError):
-        return False
-    return True
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_no_constant)
-
-
-def _loads(text: str) -> Any:
-    """Standard JSON only: NaN and Infinity (which Python accepts) are refused."""
-    return _DECODER.decode(text)
-
-
-def _cells(values: pa.Array | None, indices: pa.Array) -> list[Any]:
-    """The cells at these rows as the per-row checks take them (blank text is missing)."""
-    if values is None:
-        return [None] * len(indices)
-    return [
-        (v.strip() or None) if isinstance(v, str) else v for v in values.take(indices).to_pylist()
-    ]
-
-
-def _check_row(
-    file: str, number: int, cells: list[Any], problems: list[ImportProblem]
-) -> Row | None:
-    mid, kind, account, user, anon, name, stamp, received, props, ctx = cells
-    before = len(problems)
-
-    def problem(column: str, message: str) -> None:
-        problems.append(ImportProblem(file, number, column, message))
-
-    if mid is None:
-        problem("message_id", "a value is required")
-    kind = kind or "track"
-    if kind not in TYPES:
-        problem("type", f"{kind!r} is not allowed; use one of {', '.join(sorted(TYPES))}")
-    if user is None and anon is None:
-        problem("user_id", "a user_id or an anonymous_id is required")
-    for column, value in (("message_id", mid), ("user_id", user), ("anonymous_id", anon)):
-        _length(column, value, problem)
-    _length("name", name, problem)
-    when = _time(stamp, "timestamp", problem, required=True)
-    got = _time(received, "received_at", problem) or when
-    properties, context = _json(props, "properties", problem), _json(ctx, "context", problem)
-    if len(problems) > before or when is None or got is None:
-        return None
-    ids = (str(mid), kind, None if account is None else str(account))
-    names = (str(user or ""), str(anon or ""), str(name or ""))
-    return (*ids, *names, when, got, properties, context, number)
-
-
-def _length(column: str, value: Any, problem: Callable[[str, str], None]) -> None:
-    if value is not None and len(str(value)) > MAX_ID_LENGTH:
-        problem(column, f"at most {MAX_ID_LENGTH} characters, got {len(str(value))}")
-
-
-def _time(
-    value: Any, column: str, problem: Callable[[str, str], None], *, required: bool = False
-) -> dt.datetime | None:
-    if value is None:
-        if required:
-            problem(column, "a value is required")
-        return None
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=value.tzinfo or dt.UTC).astimezone(dt.UTC)
-    try:
-        stamp = dt.datetime.fromisoformat(value)
-        if stamp.tzinfo is dt.UTC:
-            return stamp
-        return parse_time(str(value))
-    except (TypeError, ValueError, OverflowError):
-        problem(column, f"expected a date-time like 2026-03-31T14:05:00Z, got {value!r}")
-        return None
-
-
-def _json(value: Any, column: str, problem: Callable[[str, str], None]) -> str:
-    if value is None:
-        return "{}"
-    if isinstance(value, dict | list):
-        return store.dumps(value)
-    try:
-        _loads(value)
-    except (TypeError, ValueError, RecursionError) as exc:
-        problem(column, f"invalid JSON ({getattr(exc, 'msg', exc)})")
-        return "{}"
-    return str(value)
-
-
-def _table(rows: list[Row]) -> pa.Table:
-    """Checked rows (tuples) as an events table."""
-    mid, kind, account, user, anon, name, when, got, props, ctx, number = zip(*rows, strict=True)
-    arrays = [number, mid, kind, account, user, anon, name, when, got, props, ctx]
-    return pa.Table.from_arrays(
-        [pa.array(a, f.type) for a, f in zip(arrays, SCHEMA, strict=True)], schema=SCHEMA
-    )
-
-
-# --- Segment exports: checked message by message ---------------------------------------------
-
-
-def _from_segment(
-    file: str, records: list[tuple[int, Any]]
-) -> tuple[pa.Table, list[ImportProblem]]:
-    """Segment export lines: the timestamp is already corrected, so sentAt is not applied."""
-    rows: list[Row] = []
-    problems: list[ImportProblem] = []
-    for number, raw in records:
-        row = _segment_row(file, number, raw, problems)
-        if row is not None:
-            rows.append(row)
-    return (_table(rows) if rows else SCHEMA.empty_table()), problems
-
-
-def _segment_row(file: str, number: int, raw: Any, problems: list[ImportProblem]) -> Row | None:
-    received: dt.datetime | None = None
-    if isinstance(raw, dict) and raw.get("receivedAt") is not None:
-        try:
-            received = parse_time(raw["receivedAt"])
-        except ValueError as exc:
-            problems.append(ImportProblem(file, number, "receivedAt", str(exc)))
-            return None
-    message = {k: v for k, v in raw.items() if k != "sentAt"} if isinstance(raw, dict) else raw
-    now = received or dt.datetime.now(dt.UTC)
-    result = validate_message(message, (), now)
-    if not isinstance(result, Message):
-        for p in result:
-            problems.append(ImportProblem(file, number, ".".join(map(str, p.loc)), p.msg))
-        return None
-    body = result.traits if result.type in ("identify", "group") else result.properties
-    account = result.group_id if result.type == "group" else None
-    return (
-        result.message_id,
-        result.type,
-        account,
-        result.user_id,
-        result.anonymous_id,
-        result.name,
-        result.timestamp,
-        received or result.timestamp,
-        store.dumps(body),
-        store.dumps(result.context),
-        number,
-    )
-
-
-# --- resolving and writing ------------------------------------------------------------------
 
 
 def _resolve(file: str, events: pa.Table, problems: list[ImportProblem]) -> pa.Table:
@@ -463,108 +134,3 @@ def _pragmas(pg: bool) -> Iterator[None]:
         with connection.cursor() as cursor:
             for pragma, value in saved.items():
                 cursor.execute(f"PRAGMA {pragma} = {int(value)}")
-
-
-def _sqlite_stamps(stamps: pa.ChunkedArray) -> list[str]:
-    """UTC times as Django writes them on SQLite: 2026-01-01 10:00:00[.ffffff]."""
-    text = stamps.cast(pa.timestamp("us")).cast(pa.string())  # UTC, without the zone
-    out: list[str] = pc.replace_substring(text, ".000000", "", max_replacements=1).to_pylist()
-    return out
-
-
-def _write_sqlite(events: pa.Table, progress: Progress | None) -> int:
-    cols = ", ".join(store.EVENT_COLUMNS)
-    total = events.num_rows
-    with connection.cursor() as cursor:
-        cursor.execute(_temp_table(False))
-        for start in range(0, total, CHUNK):
-            part = events.slice(start, CHUNK)
-            columns = [
-                _sqlite_stamps(part.column(c))
-                if c in ("timestamp", "received_at")
-                else part.column(c).to_pylist()
-                for c in store.EVENT_COLUMNS
-            ]
-            # Many rows per statement: far fewer statement runs than one row at a time.
-            values = list(itertools.chain.from_iterable(zip(*columns, strict=True)))
-            width = len(store.EVENT_COLUMNS) * ROWS
-            whole = len(values) // width * width
-            if whole:
-                cursor.executemany(_temp_insert(ROWS), list(_split(values[:whole], width)))
-            if whole < len(values):
-                rest = values[whole:]
-                cursor.execute(_temp_insert(len(rest) // len(store.EVENT_COLUMNS)), rest)
-            if progress:
-                progress(min(start + CHUNK, total), total)
-        # Ids only grow (AUTOINCREMENT) and this transaction holds SQLite's write lock: the
-        # events added below are exactly those with a larger id.
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM retain_event")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(
-            f"INSERT INTO retain_event ({cols}) SELECT {cols} FROM {TEMP} WHERE true "
-            "ORDER BY message_id ON CONFLICT (message_id) DO NOTHING"
-        )
-        created = int(cursor.rowcount)
-        cursor.execute(
-            _rollup_sql("SELECT * FROM retain_event WHERE id > %s", 'substr("timestamp", 1, 10)'),
-            [before],
-        )
-        cursor.execute(f"DROP TABLE {TEMP}")
-    return created
-
-
-def _temp_insert(rows: int) -> str:
-    slot = f"({', '.join(['%s'] * len(store.EVENT_COLUMNS))})"
-    return f"INSERT INTO {TEMP} ({', '.join(store.EVENT_COLUMNS)}) VALUES " + ", ".join(
-        [slot] * rows
-    )
-
-
-def _split(values: list[Any], width: int) -> Iterator[list[Any]]:
-    return (values[i : i + width] for i in range(0, len(values), width))
-
-
-def _write_pg(events: pa.Table, progress: Progress | None) -> int:
-    cols = ", ".join(store.EVENT_COLUMNS)
-    total = events.num_rows
-    with connection.cursor() as cursor:
-        cursor.execute(_temp_table(True))
-        with cursor.cursor.copy(f"COPY {TEMP} ({cols}) FROM STDIN (FORMAT csv)") as copy:
-            for start in range(0, total, CHUNK):
-                buffer = io.BytesIO()
-                options = pacsv.WriteOptions(include_header=False)
-                pacsv.write_csv(events.slice(start, CHUNK), buffer, options)
-                copy.write(buffer.getbuffer())
-                if progress:
-                    progress(min(start + CHUNK, total), total)
-        added = (
-            f"INSERT INTO retain_event ({cols}) SELECT {cols} FROM {TEMP} ORDER BY message_id "
-            "ON CONFLICT (message_id) DO NOTHING RETURNING type, account_id, contact_id, name, "
-            '"timestamp"'
-        )
-        rollup = _rollup_sql("SELECT * FROM added", "(\"timestamp\" AT TIME ZONE 'UTC')::date")
-        cursor.execute(f"WITH added AS ({added}), rolled AS ({rollup}) SELECT COUNT(*) FROM added")
-        created = int(cursor.fetchone()[0])
-        cursor.execute(f"DROP TABLE {TEMP}")
-    return created
-
-
-def _temp_table(pg: bool) -> str:
-    stamp, js = ("timestamptz", "jsonb") if pg else ("text", "text")
-    return (
-        f"CREATE TEMP TABLE {TEMP} (message_id text, type text, account_id bigint, "
-        f"contact_id bigint, user_id text, anonymous_id text, name text, timestamp {stamp}, "
-        f"received_at {stamp}, properties {js}, context {js})"
-    )
-
-
-def _rollup_sql(source: str, day: str) -> str:
-    """Add the new events of `source` (a query) to the daily rollups."""
-    return (
-        "INSERT INTO retain_usage_daily (account_id, contact_id, event_name, day, count) "
-        f"SELECT account_id, contact_id, name, {day}, COUNT(*) FROM ({source}) AS new "
-        "WHERE type = 'track' AND name <> '' AND account_id IS NOT NULL "
-        f"AND contact_id IS NOT NULL GROUP BY account_id, contact_id, name, {day} "
-        "ON CONFLICT (account_id, contact_id, event_name, day) "
-        "DO UPDATE SET count = retain_usage_daily.count + excluded.count"
-    )

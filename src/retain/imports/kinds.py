@@ -268,7 +268,8 @@ KINDS: tuple[Kind, ...] = (
         ),
         checks=(_user_or_anonymous,),
         after=("contacts",),
-        help="Raw product events.",
+        help="Raw product events. Loaded by the bulk event loader, the same for `retain import "
+        "events` and `import all`, which also reads a Segment export (`.jsonl`, see ingest.md).",
     ),
     Kind(
         "usage",

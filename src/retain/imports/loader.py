@@ -2,14 +2,13 @@
 
 A file with any problem writes nothing; `dry_run` validates and counts without writing.
 Re-importing the same file changes nothing: rows whose values are unchanged are not written.
+Events have a loader of their own (`imports.events`, registered in SPECIAL): the same fast path
+for `import_file("events", ...)`, `import_dir` and `retain import events`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +19,11 @@ from retain.core.text import tone
 from retain.errors import ImportFailed, ImportProblem
 from retain.imports import files
 from retain.imports.kinds import KINDS, get
-from retain.imports.schema import Kind
+from retain.imports.schema import Kind, Progress, Result
 from retain.imports.validate import check_header, parse_rows
 
-Progress = Callable[[int, int], None]
 BATCH = 2_000
 UNUSABLE_PASSWORD = "!"  # Django treats a password starting with "!" as unusable
-
-
-@dataclass
-class Result:
-    """What an import did (or would do, on a dry run)."""
-
-    kind: str
-    file: str
-    rows: int
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 class _DryRun(Exception):
@@ -93,7 +79,22 @@ def _atomic(
     return results
 
 
+def _events(path: Path, progress: Progress | None) -> Result:
+    """The bulk event loader (imported on use: it needs the Django models, and the CLI imports
+    this package before Django is set up)."""
+    from retain.imports import events
+
+    return events.load(path, progress)
+
+
+# Kinds with a loader of their own, which reads, checks and writes the file itself.
+SPECIAL: dict[str, Callable[[Path, Progress | None], Result]] = {"events": _events}
+
+
 def _load(kind: Kind, path: Path, progress: Progress | None) -> Result:
+    special = SPECIAL.get(kind.name)
+    if special is not None:
+        return special(path, progress)
     header, raw = files.read(path)
     file = str(path)
     problems = check_header(kind, file, header)
@@ -105,8 +106,7 @@ def _load(kind: Kind, path: Path, progress: Progress | None) -> Result:
     if parsed.problems:
         raise ImportFailed(sorted(parsed.problems, key=lambda p: (p.row, p.column)))
     result = Result(kind.name, file, len(parsed.rows))
-    writer = SPECIAL.get(kind.name, _upsert)
-    writer(kind, parsed.rows, refs, result, progress)
+    _upsert(kind, parsed.rows, refs, result, progress)
     return result
 
 
@@ -317,72 +317,3 @@ def _sentiment(prepared: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
         inbound = values.get("direction") == "inbound"
         if inbound and values.get("sentiment") is None and values.get("text"):
             values["sentiment"] = tone(values["text"])
-
-
-def _events(
-    kind: Kind, rows: list[dict[str, Any]], refs: Refs, result: Result, progress: Progress | None
-) -> None:
-    """Insert new events (known message ids are skipped) and add them to the daily rollups."""
-    model = model_of(kind)
-    contacts = _contacts({r["user_id"] for r in rows if r.get("user_id")})
-    known = set(_existing(model, ["message_id"], [(r["message_id"],) for r in rows]))
-    fresh = []
-    for row in rows:
-        if (row["message_id"],) in known:
-            continue
-        values = _values(kind, row, refs, model)
-        contact_id, account_id = contacts.get(row.get("user_id") or "", (None, None))
-        values["contact_id"] = contact_id
-        values["account_id"] = values.get("account_id") or account_id
-        values["received_at"] = values.get("received_at") or values["timestamp"]
-        fresh.append(model(**values))
-    for i in range(0, len(fresh), BATCH):
-        model._default_manager.bulk_create(fresh[i : i + BATCH])
-        if progress:
-            progress(min(i + BATCH, len(fresh)), len(fresh))
-    _rollup(fresh)
-    result.created, result.unchanged = len(fresh), len(rows) - len(fresh)
-
-
-def _contacts(user_ids: set[str]) -> dict[str, tuple[int, int | None]]:
-    contact = apps.get_model("retain", "Contact")
-    out: dict[str, tuple[int, int | None]] = {}
-    ids = sorted(user_ids)
-    for i in range(0, len(ids), 900):
-        rows = contact.objects.filter(external_id__in=ids[i : i + 900])
-        out.update({c.external_id: (c.id, c.account_id) for c in rows})
-    return out
-
-
-def _rollup(events: list[Any]) -> None:
-    """Add new track events to the daily rollup (account, contact, event, UTC day)."""
-    usage = apps.get_model("retain", "UsageDaily")
-    counts: dict[tuple[int, int, str, dt.date], int] = defaultdict(int)
-    for e in events:
-        if e.type == "track" and e.account_id and e.contact_id and e.name:
-            counts[(e.account_id, e.contact_id, e.name, e.timestamp.astimezone(dt.UTC).date())] += 1
-    if not counts:
-        return
-    accounts = sorted({k[0] for k in counts})
-    existing = {
-        (u.account_id, u.contact_id, u.event_name, u.day): u
-        for u in usage.objects.filter(
-            account_id__in=accounts, day__in=sorted({k[3] for k in counts})
-        )
-    }
-    create, update = [], []
-    for key, n in counts.items():
-        if key in existing:
-            existing[key].count += n
-            update.append(existing[key])
-        else:
-            create.append(
-                usage(account_id=key[0], contact_id=key[1], event_name=key[2], day=key[3], count=n)
-            )
-    usage.objects.bulk_create(create, batch_size=BATCH)
-    usage.objects.bulk_update(update, ["count"], batch_size=BATCH)
-
-
-SPECIAL: dict[str, Callable[[Kind, list[dict[str, Any]], Refs, Result, Progress | None], None]] = {
-    "events": _events,
-}

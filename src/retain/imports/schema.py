@@ -1,4 +1,5 @@
-"""The column schema of each import kind: types, rules, references, and the upsert key."""
+"""The column schema of each import kind (types, rules, references, the upsert key), and what
+an import reports: its Result and its progress callback."""
 
 from __future__ import annotations
 
@@ -7,6 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Check = Callable[[dict[str, Any]], list[tuple[str, str]]]
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class Result:
+    """What an import did (or would do, on a dry run)."""
+
+    kind: str
+    file: str
+    rows: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from retain.core.tracking import utc_time
+
 TRUE = {"true", "1", "yes", "y", "t"}
 FALSE = {"false", "0", "no", "n", "f"}
 
@@ -74,19 +76,10 @@ def parse_date(value: Any) -> dt.date:
 
 def parse_datetime(value: Any) -> dt.datetime:
     """An ISO 8601 date-time; without a time zone it is taken as UTC."""
-    if isinstance(value, dt.datetime):
-        stamp = value
-    else:
-        text = str(value).strip().replace("Z", "+00:00")
-        try:
-            stamp = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"expected a date-time like 2026-03-31T14:05:00Z, got {value!r}"
-            ) from None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.UTC)
-    return stamp.astimezone(dt.UTC)
+    try:
+        return utc_time(value if isinstance(value, dt.datetime) else str(value))
+    except ValueError:
+        raise ValueError(f"expected a date-time like 2026-03-31T14:05:00Z, got {value!r}") from None
 
 
 def parse_bool(value: Any) -> bool:

@@ -10,7 +10,6 @@ attributed (and counted) when an identify or group makes that so.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +17,8 @@ from typing import Any
 from django.db import transaction
 
 from retain.app import events as store
-from retain.app.events import EventRow, RollupKey
-from retain.app.models import Account, Contact, Event, QuarantinedMessage
+from retain.app.events import EventRow
+from retain.app.models import Account, Contact, QuarantinedMessage
 from retain.core.tracking import Message, Rejected, parse_time
 
 
@@ -67,8 +66,7 @@ def store_messages(messages: Sequence[Message], received_at: dt.datetime) -> int
             _apply(m, group_accounts, touched)
     contacts = store.contacts_by_user(m.user_id for m in messages)
     rows = [_row(m, contacts, group_accounts, received_at) for m in messages]
-    fresh = store.insert_events(rows)
-    store.add_rollups(store.rollup_counts(rows, fresh))
+    fresh = store.write_events(rows)
     if touched:
         attribute(touched)
     return len(fresh)
@@ -156,25 +154,7 @@ def group(group_id: str, traits: dict[str, Any], user_id: str) -> Account:
 def attribute(user_ids: Iterable[str]) -> int:
     """Give stored events of these users their contact and account where missing, and count
     the track events that become attributed in the rollups; returns how many changed."""
-    contacts = store.contacts_by_user(user_ids)
-    pending = Event.objects.filter(user_id__in=sorted(contacts)).exclude(
-        account__isnull=False, contact__isnull=False
-    )
-    counts: Counter[RollupKey] = Counter()
-    changed = 0
-    for user_id, (contact_id, account_id) in sorted(contacts.items()):
-        mine = pending.filter(user_id=user_id)
-        rows = list(mine.values_list("type", "name", "timestamp", "account_id", "contact_id"))
-        for kind, name, stamp, event_account, event_contact in rows:
-            acc, con = event_account or account_id, event_contact or contact_id
-            if kind == "track" and name and acc and con:
-                counts[(acc, con, name, store.utc_day(stamp))] += 1
-        mine.filter(contact__isnull=True).update(contact_id=contact_id)
-        if account_id is not None:
-            mine.filter(account__isnull=True).update(account_id=account_id)
-        changed += len(rows)
-    store.add_rollups(counts)
-    return changed
+    return store.attribute(store.contacts_by_user(user_ids))
 
 
 def quarantine(submission: Submission) -> list[QuarantinedMessage]:

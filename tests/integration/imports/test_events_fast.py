@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 HEADER = "message_id,type,user_id,anonymous_id,account_id,name,timestamp,properties,context\n"
 
 
-@pytest.fixture
-def ann(db: None) -> m.Contact:
-    acme = m.Account.objects.create(external_id="acme", name="Acme")
-    return m.Contact.objects.create(external_id="ann", account=acme)
-
-
 def good(i: int) -> str:
     return f'e{i},track,ann,,,login,2026-01-0{i % 9 + 1}T10:00:00Z,"{{""n"": {i}}}",\n'
 

@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 HEADER = "message_id,type,user_id,anonymous_id,account_id,name,timestamp,properties\n"
 
 
-@pytest.fixture
-def ann(db: None) -> m.Contact:
-    acme = m.Account.objects.create(external_id="acme", name="Acme")
-    return m.Contact.objects.create(external_id="ann", account=acme)
-
-
 def run(path: Path) -> tuple[int, str]:
     result = CliRunner().invoke(app, ["import", "events", str(path)])
     return result.exit_code, result.output
