@@ -52,20 +52,9 @@ SCHEMA = pa.schema(
         ("context", pa.string()),
     ]
 )
-# The events kind's file columns (imports/kinds.py), in the order the checks read them; the
-# store's columns are app.events.EVENT_COLUMNS.
-COLUMNS = (
-    "message_id",
-    "type",
-    "account_id",
-    "user_id",
-    "anonymous_id",
-    "name",
-    "timestamp",
-    "received_at",
-    "properties",
-    "context",
-)
+# The events kind's file columns (imports/kinds.py); the store's are app.events.EVENT_COLUMNS.
+COLUMNS = tuple(c.name for c in get("events").columns)
+TEXT_COLUMNS = ("message_id", "type", "account_id", "user_id", "anonymous_id", "name")
 
 
 # --- CSV and Parquet: checked column by column ----------------------------------------------
@@ -85,7 +74,7 @@ def from_table(
     def column(name: str) -> pa.Array | None:
         return table.column(name).combine_chunks() if name in header else None
 
-    mid, kind, account, user, anon, name = (_text(column(c), n) for c in COLUMNS[:6])
+    mid, kind, account, user, anon, name = (_text(column(c), n) for c in TEXT_COLUMNS)
     kind = pc.fill_null(kind, "track")
     when, odd_when = _times(column("timestamp"), n)
     got, odd_got = _times(column("received_at"), n)
@@ -121,7 +110,7 @@ def from_table(
     cells = [_cells(column(c), indices) for c in COLUMNS]
     rows: list[Row] = []
     for index, *values in zip(indices.to_pylist(), *cells, strict=True):
-        row = _check_row(file, index + 2, values, problems)
+        row = _check_row(file, index + 2, dict(zip(COLUMNS, values, strict=True)), problems)
         if row is not None:
             rows.append(row)
     if not rows:
@@ -217,9 +206,12 @@ def _cells(values: pa.Array | None, indices: pa.Array) -> list[Any]:
 
 
 def _check_row(
-    file: str, number: int, cells: list[Any], problems: list[ImportProblem]
+    file: str, number: int, cells: dict[str, Any], problems: list[ImportProblem]
 ) -> Row | None:
-    mid, kind, account, user, anon, name, stamp, received, props, ctx = cells
+    mid, kind, account, user, anon, name = (cells[c] for c in TEXT_COLUMNS)
+    stamp, received, props, ctx = (
+        cells[c] for c in ("timestamp", "received_at", "properties", "context")
+    )
     before = len(problems)
 
     def problem(column: str, message: str) -> None:

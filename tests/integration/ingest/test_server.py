@@ -154,7 +154,7 @@ class _RetryingClient(threading.Thread):
                         self.acked += ids
                         break
                     assert response.status >= 500, response.status
-                except OSError:
+                except (OSError, http.client.HTTPException):  # refused, reset, cut mid-answer
                     pass
                 self.failures += 1
                 if self.conn is not None:
