@@ -66,9 +66,12 @@ def shape(table: str) -> Shape:
 
     for model in apps.get_app_config("retain").get_models():
         if model._meta.db_table == table:
+            pk = model._meta.pk
+            if pk is None:  # an abstract model; Retain's tables all have a primary key
+                raise ValueError(f"{table}: the model has no primary key")
             columns = tuple(str(f.column) for f in model._meta.concrete_fields)
-            pk = str(model._meta.pk.column if model._meta.pk else "id")
-            return Shape(columns, pk, frozenset(columns) - {pk}, itemgetter(*columns))
+            given = frozenset(columns) - {pk.column}
+            return Shape(columns, str(pk.column), given, itemgetter(*columns))
     raise ValueError(f"{table}: no Retain model has this table")
 
 
@@ -84,8 +87,9 @@ class Rows:
         self.tables: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         self._ids: dict[str, int] = defaultdict(int)
 
-    def add(self, table: str, **values: Any) -> int:
-        """Append a row given as column=value for every column but the primary key."""
+    def add(self, table: str, /, **values: Any) -> int:
+        """Append a row given as column=value for every column but the primary key (`table` is
+        positional-only, so a column may be called `table` too)."""
         table_shape = shape(table)
         if values.keys() != table_shape.given:
             raise ValueError(_mismatch(table, table_shape, values))
