@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from retain.demo.build import DEMO_PASSWORD, build
+from retain.demo.company import DEMO_PASSWORD, build
 
 __all__ = ["DEMO_PASSWORD", "DemoResult", "run"]
 

@@ -19,11 +19,11 @@ def source(rows: Rows, seed: int, end: dt.date) -> None:
     raw = "wk_demo_" + hashlib.sha256(f"demo-source-{seed}".encode()).hexdigest()[:32]
     source_id = rows.add(
         "retain_source",
-        "Product (web app)",
-        raw[:12],
-        hashlib.sha256(raw.encode()).hexdigest(),
-        _at(end - dt.timedelta(days=400), 9),
-        False,
+        name="Product (web app)",
+        key_prefix=raw[:12],
+        key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+        created_at=_at(end - dt.timedelta(days=400), 9),
+        revoked=False,
     )
     rejected = [
         (
@@ -52,15 +52,15 @@ def source(rows: Rows, seed: int, end: dt.date) -> None:
     for index, (payload, reasons) in enumerate(rejected):
         rows.add(
             "retain_quarantined_message",
-            source_id,
-            _at(end, 11),
-            "batch",
-            index,
-            f"{end}T11:00:00Z",
-            json.dumps(payload),
-            json.dumps(reasons),
-            "pending",
-            None,
+            source_id=source_id,
+            received_at=_at(end, 11),
+            call="batch",
+            index=index,
+            batch_sent_at=f"{end}T11:00:00Z",
+            payload=json.dumps(payload),
+            reasons=json.dumps(reasons),
+            status="pending",
+            replayed_at=None,
         )
 
 
@@ -73,4 +73,12 @@ def saved_views(rows: Rows, users: dict[str, int], end: dt.date) -> None:
         ("maya", "My red accounts", "owner=maya&band=red", False),
     ]
     for username, name, query, shared in views:
-        rows.add("retain_saved_view", users[username], "accounts", name, query, shared, made)
+        rows.add(
+            "retain_saved_view",
+            user_id=users[username],
+            page="accounts",
+            name=name,
+            query=query,
+            shared=shared,
+            created_at=made,
+        )

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from retain.app import reset as services
 from retain.app.models import LifecycleStage
-from retain.demo.rows import COLUMNS, ORDER, Rows
+from retain.demo.rows import ORDER, Rows, columns
 
 COPY_MIN_ROWS = 5_000
 CHUNK = 50_000
@@ -28,7 +28,7 @@ def write(rows: Rows, progress: Callable[[str, int], None] | None = None) -> Non
         for table in ORDER:
             data = rows.tables.get(table, [])
             if data:
-                _insert(table, COLUMNS[table], data)
+                _insert(table, columns(table), data)
             if progress:
                 progress(table, len(data))
         _reset_sequences()
