@@ -147,9 +147,7 @@ class _Writer:
 
 def build(accounts: int, days: int, progress: Progress, seed: int = SEED) -> dict[str, int]:
     """Write the synthetic store (deterministic for a seed); returns rows per table."""
-    from retain.analytics.health import default_config
-    from retain.app.health import snapshots
-    from retain.core.health import scorecard as sc
+    from retain.app.health import scoring
 
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -163,8 +161,7 @@ def build(accounts: int, days: int, progress: Progress, seed: int = SEED) -> dic
     stages = list(LifecycleStage.objects.order_by("position"))
     if not stages:
         stages = [LifecycleStage.objects.create(key="adoption", name="Adoption", position=0)]
-    config = snapshots.active_config(default_config())
-    card = sc.from_config(config.config)
+    config, card = scoring.active_scorecard()
     nps = Survey.objects.create(
         external_id="bench-nps",
         kind="nps",

@@ -17,22 +17,6 @@ from retain.cli import options, store
 console = Console()
 
 
-def _setup() -> tuple[Any, Any, dt.date]:
-    """Engine, scorecard and the first day of history."""
-    from retain import settings as rs
-    from retain.analytics import engines
-    from retain.analytics import health as health_service
-    from retain.app.health import snapshots
-    from retain.core.health import scorecard as sc
-
-    store.open_store()
-
-    config = snapshots.active_config(health_service.default_config())
-    card = sc.from_config(config.config)
-    engine = engines.connect(rs.get("RETAIN_DATABASE_URL"))
-    return engine, (config, card), health_service.history_start(engine)
-
-
 def score(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Last day to score (default today).")
@@ -43,33 +27,30 @@ def score(
 ) -> None:
     """Compute and store daily health snapshots (score, band, contributions, risk) for every
     paying account, using only data known on each day."""
+    store.open_store()
     run_scoring(options.as_of(as_of), days)
 
 
 def run_scoring(day: dt.date, days: int) -> int:
-    """Score `days` days up to `day`, store the snapshots, print a summary; returns the count."""
-    from retain.analytics import health as health_service
-    from retain.core.health import signals
+    """Score `days` days up to `day` (app/health/scoring.py) with a status line, then print
+    the summary; returns the count stored."""
+    from retain.app.health import scoring
 
-    engine, (config, card), first = _setup()
-    from retain.app.health import snapshots
+    with console.status(f"Scoring {days} days up to {day}…") as status:
+        done = scoring.score(day, days, status.update)
+    print_summary(done)
+    return done.stored
 
-    rules = signals.rules_from_config(config.config)
-    with engine, console.status(f"Scoring {days} days up to {day}…"):
-        rows = health_service.snapshot_frame(engine, first, day, days, card, rules)
-    stored = snapshots.store(rows, config)
-    latest = rows[rows["at"] == rows["at"].max()]
-    console.print(f"Stored {stored:,} snapshots ({config.name} v{config.version}).")
-    bands = latest["band"].value_counts().to_dict()
+
+def print_summary(done: Any) -> None:
+    """The scoring summary: count and config, the latest day's bands, the growth signals."""
+    console.print(f"Stored {done.stored:,} snapshots ({done.config_name} v{done.config_version}).")
+    console.print("Latest day: " + ", ".join(f"{b} {n}" for b, n in done.bands.items()))
+    g = done.growth
     console.print(
-        "Latest day: " + ", ".join(f"{b} {bands.get(b, 0)}" for b in ("green", "yellow", "red"))
+        f"Growth signals: {g['expansion_candidate']} expansion candidates, "
+        f"{g['advocate']} advocates, {g['referral_candidate']} referral candidates."
     )
-    console.print(
-        f"Growth signals: {int(latest['expansion_candidate'].sum())} expansion candidates, "
-        f"{int(latest['advocate'].sum())} advocates, "
-        f"{int(latest['referral_candidate'].sum())} referral candidates."
-    )
-    return stored
 
 
 def backtest(
@@ -88,9 +69,14 @@ def backtest(
 
     if outcome not in ("churned", "expanded"):
         raise typer.BadParameter("use churned or expanded", param_hint="--outcome")
+    from retain.app.health import scoring
+
     day = options.as_of(as_of)
-    engine, (_, card), first = _setup()
+    store.open_store()
+    card = scoring.active_scorecard().card
+    engine = scoring.connect()
     with engine, console.status("Backtesting…"):
+        first = health_service.history_start(engine)
         report, rows = health_service.run_backtest(engine, first, day, card, outcome)
     data = report.as_dict()
     if html:

@@ -17,19 +17,6 @@ from retain.core.health.measures import MEASURES
 from retain.errors import RetainError
 
 
-def active_config(default: dict[str, Any]) -> ScorecardConfig:
-    """The active scorecard config; the shipped default becomes version 1 when there is none."""
-    config = ScorecardConfig.objects.filter(is_active=True).order_by("-version").first()
-    if config is None:
-        config = ScorecardConfig.objects.create(
-            version=int(default.get("version", 1)),
-            name=str(default.get("name", "Default")),
-            config=default,
-            is_active=True,
-        )
-    return config
-
-
 @transaction.atomic
 def activate_config(
     raw: dict[str, Any], user: User | None = None, source: str = ""
