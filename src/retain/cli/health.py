@@ -122,42 +122,41 @@ def health(
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Explain an account's health: score by group, what changed since the previous snapshot
-    and over the week, what drives its churn risk, its growth signals and any override."""
-    from retain.app.health import snapshots
+    and over the week, what drives its churn risk, its growth signals and any override (the
+    same read model as the account page; a churned account has no live health)."""
+    from retain.app.health import view
 
-    data = snapshots.explain(_account(account), options.parse_date(as_of, "--as-of"))
+    h = view.explain(_account(account), options.parse_date(as_of, "--as-of"))
     if fmt == "json":
-        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(h.as_dict(), indent=2, default=str) + "\n")
         return
-    _explain_text(data)
+    _explain_text(h)
 
 
-def _explain_text(d: dict[str, Any]) -> None:
-    shown = f"{d['effective_score']:.0f} ({d['effective_band']})"
-    console.print(f"[bold]{d['name']}[/] ({d['account']}) on {d['date']}: health {shown}")
-    if d["override"]:
-        o = d["override"]
+def _explain_text(h: Any) -> None:
+    shown = f"{h.effective_score:.0f} ({h.effective_band})"
+    console.print(f"[bold]{h.name}[/] ({h.account}) on {h.date}: health {shown}")
+    if h.override:
+        o = h.override
         console.print(
-            f"  overridden by {o['by'] or 'a CSM'} until {o['until']:%Y-%m-%d}: {o['reason']} "
-            f"(computed {d['score']:.0f}, {d['band']})"
+            f"  overridden by {o.by or 'a CSM'} until {o.until:%Y-%m-%d}: {o.reason} "
+            f"(computed {h.score:.0f}, {h.band})"
         )
-    console.print(
-        f"  scorecard {d['scorecard']} v{d['config_version']}, confidence {d['confidence']:.0%}"
-    )
-    console.print("  by group: " + ", ".join(f"{k} {v:.1f}" for k, v in d["groups"].items()))
-    for key, label in (
-        ("since_previous", "since the previous snapshot"),
-        ("since_week", "over the week"),
+    console.print(f"  scorecard {h.scorecard} v{h.config_version}, confidence {h.confidence:.0%}")
+    console.print("  by group: " + ", ".join(f"{g.key} {g.total:.1f}" for g in h.groups))
+    for change, label in (
+        (h.since_previous, "since the previous snapshot"),
+        (h.since_week, "over the week"),
     ):
-        if d[key]:
-            console.print(f"  {label} ({d[key]['since']}): {d[key]['text']}")
-    if d["risk_probability"] is not None:
-        reasons = ", ".join(f"{k} {v:+.1%}" for k, v in list(d["risk_reasons"].items())[:5])
-        console.print(
-            f"  churn risk {d['risk_probability']:.0%} within 90 days; moved by: {reasons}"
-        )
-    for kind, reasons in d["signals"].items():
-        console.print(f"  {kind}: " + "; ".join(reasons))
+        if change:
+            console.print(f"  {label} ({change.since}): {change.text}")
+    if h.risk_probability is not None:
+        moved = ", ".join(f"{r.name} {r.delta:+.1%}" for r in h.reasons[:5])
+        console.print(f"  churn risk {h.risk_probability:.0%} within 90 days; moved by: {moved}")
+    for kind, found in h.signals.items():
+        console.print(f"  {kind}: " + "; ".join(found))
+    if h.standing.churned:
+        console.print(f"  churned on {h.standing.churned_on}: no live health since")
 
 
 @store.needs_store

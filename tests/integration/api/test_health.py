@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def snap(account: Account, day: str, score: float, risk: float | None, **extra: object) -> None:
-    config = ScorecardConfig.objects.get_or_create(version=1, defaults={"name": "v1", "config": {}})
+    config = ScorecardConfig.objects.get_or_create(
+        version=1, defaults={"name": "v1", "config": {}, "is_active": True}
+    )
     HealthSnapshot.objects.create(
         account=account,
         date=day,
