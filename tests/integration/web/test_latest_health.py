@@ -27,7 +27,8 @@ Health = dict[str, tuple[float, str]]  # external id -> (score rounded to 0.1, b
 
 def listed(c: Client) -> Health:
     """The accounts list (its CSV export: every row, not one page) of scored accounts."""
-    rows = csv.DictReader(io.StringIO(c.get("/accounts/export.csv").content.decode()))
+    body = b"".join(c.get("/accounts/export.csv").streaming_content).decode()
+    rows = csv.DictReader(io.StringIO(body))
     return {r["external_id"]: (float(r["score"]), r["band"]) for r in rows if r["score"]}
 
 
