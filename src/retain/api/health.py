@@ -1,7 +1,9 @@
 """Health snapshots and risk, read-only: an account's history, the latest per account, risk.
 
 Snapshots are written by `retain score` (daily); the API only reads them, limited to the
-accounts the caller can see.
+accounts the caller can see. "Latest" is app/health/queries.py's one definition (the latest
+scored day of the active scorecard version; churned accounts are not on it), the same as the
+web pages'.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 
 from retain.api.auth import ApiRequest
@@ -17,6 +19,7 @@ from retain.api.crud import errors
 from retain.api.listing import PageParams, ordered, page, page_of
 from retain.api.services import get_visible
 from retain.app.access.permissions import visible_accounts
+from retain.app.health import queries as hq
 from retain.app.models import Account, Band, HealthSnapshot
 
 router = Router(tags=["Health and risk"])
@@ -95,17 +98,6 @@ def _snapshots() -> QuerySet[HealthSnapshot]:
     return HealthSnapshot.objects.select_related("account", "override", "config")
 
 
-def latest_snapshots(user: Any) -> QuerySet[HealthSnapshot]:
-    """The newest snapshot (latest date, then newest config) of each account `user` can see."""
-    newest = (
-        HealthSnapshot.objects.filter(account=OuterRef("pk"))
-        .order_by("-date", "-config__version", "-id")
-        .values("id")[:1]
-    )
-    ids = visible_accounts(user).order_by().annotate(latest=Subquery(newest)).values("latest")
-    return _snapshots().filter(id__in=ids)
-
-
 def account_history(user: Any, account_id: int) -> QuerySet[HealthSnapshot]:
     """Every snapshot of one visible account, newest first (404 if hidden or absent)."""
     account = get_visible(user, Account, account_id)
@@ -139,7 +131,7 @@ def latest(
     paging: Query[PageParams],
     order_by: str | None = None,
 ) -> Any:
-    qs = filters.filter(latest_snapshots(request.auth))
+    qs = filters.filter(hq.latest_snapshots(visible_accounts(request.auth)))
     return page(ordered(qs, order_by or "account__name", SNAPSHOT_ORDER), paging)
 
 
@@ -150,5 +142,5 @@ def latest(
     summary="Accounts by churn risk, highest first, with the reasons",
 )
 def risk(request: ApiRequest, filters: Query[LatestFilter], paging: Query[PageParams]) -> Any:
-    qs = filters.filter(latest_snapshots(request.auth))
+    qs = filters.filter(hq.latest_snapshots(visible_accounts(request.auth)))
     return page(ordered(qs, "-risk_probability,account__name", SNAPSHOT_ORDER), paging)

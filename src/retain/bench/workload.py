@@ -150,17 +150,14 @@ Row = tuple[Any, ...]  # an account's (pk, owner_id, stage_id, licensed_seats, c
 
 def build(accounts: int, days: int, progress: Progress, seed: int = SEED) -> dict[str, int]:
     """Write the synthetic store (deterministic for a seed); returns rows per table."""
-    from retain.analytics.health import default_config
-    from retain.app.health import snapshots
-    from retain.core.health import scorecard as sc
+    from retain.app.health import scoring
 
     owners = _users()
     run = _Run(random.Random(seed), timezone.localdate(), timezone.now(), _Writer(progress), owners)
     stages = list(LifecycleStage.objects.order_by("position"))
     if not stages:
         stages = [LifecycleStage.objects.create(key="adoption", name="Adoption", position=0)]
-    config = snapshots.active_config(default_config())
-    card = sc.from_config(config.config)
+    config, card = scoring.active_scorecard()
     surveys = _surveys()
     ids = _accounts(run, accounts, stages)
     contact_ids = _people_and_subscriptions(run, ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -80,15 +81,26 @@ def demo(
         result = demo_pkg.run(accounts, months, seed, end, truth, step)
     _summary(result, store.label())
     if score_days:
-        from retain.cli.health import run_scoring
-
-        run_scoring(result.end_date, score_days)
+        _score(result.end_date, score_days)
     _login()
     if serve:
         from retain.project import serve as server
 
         console.print(f"Serving on [bold]http://{host}:{port}/[/]  (Ctrl+C to stop)")
         server.serve(host, port)
+
+
+def _score(end: dt.date, days: int) -> None:
+    """Score the demo's last `days` days (app/health/scoring.py) and say what was stored."""
+    from retain.app.health import scoring
+
+    with console.status(f"Scoring {days} days up to {end}…") as status:
+        done = scoring.score(end, days, status.update)
+    bands = ", ".join(f"{b} {n}" for b, n in done.bands.items())
+    console.print(
+        f"Stored {done.stored:,} snapshots ({done.config_name} v{done.config_version}); "
+        f"latest day: {bands}."
+    )
 
 
 def _summary(result: object, label: str) -> None:

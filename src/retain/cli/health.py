@@ -17,22 +17,6 @@ from retain.cli import options, store
 console = Console()
 
 
-def _setup() -> tuple[Any, Any, dt.date]:
-    """Engine, scorecard and the first day of history."""
-    from retain import settings as rs
-    from retain.analytics import engines
-    from retain.analytics import health as health_service
-    from retain.app.health import snapshots
-    from retain.core.health import scorecard as sc
-
-    store.open_store()
-
-    config = snapshots.active_config(health_service.default_config())
-    card = sc.from_config(config.config)
-    engine = engines.connect(rs.get("RETAIN_DATABASE_URL"))
-    return engine, (config, card), health_service.history_start(engine)
-
-
 def score(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Last day to score (default today).")
@@ -43,33 +27,30 @@ def score(
 ) -> None:
     """Compute and store daily health snapshots (score, band, contributions, risk) for every
     paying account, using only data known on each day."""
+    store.open_store()
     run_scoring(options.as_of(as_of), days)
 
 
 def run_scoring(day: dt.date, days: int) -> int:
-    """Score `days` days up to `day`, store the snapshots, print a summary; returns the count."""
-    from retain.analytics import health as health_service
-    from retain.core.health import signals
+    """Score `days` days up to `day` (app/health/scoring.py) with a status line, then print
+    the summary; returns the count stored."""
+    from retain.app.health import scoring
 
-    engine, (config, card), first = _setup()
-    from retain.app.health import snapshots
+    with console.status(f"Scoring {days} days up to {day}…") as status:
+        done = scoring.score(day, days, status.update)
+    print_summary(done)
+    return done.stored
 
-    rules = signals.rules_from_config(config.config)
-    with engine, console.status(f"Scoring {days} days up to {day}…"):
-        rows = health_service.snapshot_frame(engine, first, day, days, card, rules)
-    stored = snapshots.store(rows, config)
-    latest = rows[rows["at"] == rows["at"].max()]
-    console.print(f"Stored {stored:,} snapshots ({config.name} v{config.version}).")
-    bands = latest["band"].value_counts().to_dict()
+
+def print_summary(done: Any) -> None:
+    """The scoring summary: count and config, the latest day's bands, the growth signals."""
+    console.print(f"Stored {done.stored:,} snapshots ({done.config_name} v{done.config_version}).")
+    console.print("Latest day: " + ", ".join(f"{b} {n}" for b, n in done.bands.items()))
+    g = done.growth
     console.print(
-        "Latest day: " + ", ".join(f"{b} {bands.get(b, 0)}" for b in ("green", "yellow", "red"))
+        f"Growth signals: {g['expansion_candidate']} expansion candidates, "
+        f"{g['advocate']} advocates, {g['referral_candidate']} referral candidates."
     )
-    console.print(
-        f"Growth signals: {int(latest['expansion_candidate'].sum())} expansion candidates, "
-        f"{int(latest['advocate'].sum())} advocates, "
-        f"{int(latest['referral_candidate'].sum())} referral candidates."
-    )
-    return stored
 
 
 def backtest(
@@ -88,9 +69,14 @@ def backtest(
 
     if outcome not in ("churned", "expanded"):
         raise typer.BadParameter("use churned or expanded", param_hint="--outcome")
+    from retain.app.health import scoring
+
     day = options.as_of(as_of)
-    engine, (_, card), first = _setup()
+    store.open_store()
+    card = scoring.active_scorecard().card
+    engine = scoring.connect()
     with engine, console.status("Backtesting…"):
+        first = health_service.history_start(engine)
         report, rows = health_service.run_backtest(engine, first, day, card, outcome)
     data = report.as_dict()
     if html:
@@ -136,42 +122,41 @@ def health(
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Explain an account's health: score by group, what changed since the previous snapshot
-    and over the week, what drives its churn risk, its growth signals and any override."""
-    from retain.app.health import snapshots
+    and over the week, what drives its churn risk, its growth signals and any override (the
+    same read model as the account page; a churned account has no live health)."""
+    from retain.app.health import view
 
-    data = snapshots.explain(_account(account), options.parse_date(as_of, "--as-of"))
+    h = view.explain(_account(account), options.parse_date(as_of, "--as-of"))
     if fmt == "json":
-        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(h.as_dict(), indent=2, default=str) + "\n")
         return
-    _explain_text(data)
+    _explain_text(h)
 
 
-def _explain_text(d: dict[str, Any]) -> None:
-    shown = f"{d['effective_score']:.0f} ({d['effective_band']})"
-    console.print(f"[bold]{d['name']}[/] ({d['account']}) on {d['date']}: health {shown}")
-    if d["override"]:
-        o = d["override"]
+def _explain_text(h: Any) -> None:
+    shown = f"{h.effective_score:.0f} ({h.effective_band})"
+    console.print(f"[bold]{h.name}[/] ({h.account}) on {h.date}: health {shown}")
+    if h.override:
+        o = h.override
         console.print(
-            f"  overridden by {o['by'] or 'a CSM'} until {o['until']:%Y-%m-%d}: {o['reason']} "
-            f"(computed {d['score']:.0f}, {d['band']})"
+            f"  overridden by {o.by or 'a CSM'} until {o.until:%Y-%m-%d}: {o.reason} "
+            f"(computed {h.score:.0f}, {h.band})"
         )
-    console.print(
-        f"  scorecard {d['scorecard']} v{d['config_version']}, confidence {d['confidence']:.0%}"
-    )
-    console.print("  by group: " + ", ".join(f"{k} {v:.1f}" for k, v in d["groups"].items()))
-    for key, label in (
-        ("since_previous", "since the previous snapshot"),
-        ("since_week", "over the week"),
+    console.print(f"  scorecard {h.scorecard} v{h.config_version}, confidence {h.confidence:.0%}")
+    console.print("  by group: " + ", ".join(f"{g.key} {g.total:.1f}" for g in h.groups))
+    for change, label in (
+        (h.since_previous, "since the previous snapshot"),
+        (h.since_week, "over the week"),
     ):
-        if d[key]:
-            console.print(f"  {label} ({d[key]['since']}): {d[key]['text']}")
-    if d["risk_probability"] is not None:
-        reasons = ", ".join(f"{k} {v:+.1%}" for k, v in list(d["risk_reasons"].items())[:5])
-        console.print(
-            f"  churn risk {d['risk_probability']:.0%} within 90 days; moved by: {reasons}"
-        )
-    for kind, reasons in d["signals"].items():
-        console.print(f"  {kind}: " + "; ".join(reasons))
+        if change:
+            console.print(f"  {label} ({change.since}): {change.text}")
+    if h.risk_probability is not None:
+        moved = ", ".join(f"{r.name} {r.delta:+.1%}" for r in h.reasons[:5])
+        console.print(f"  churn risk {h.risk_probability:.0%} within 90 days; moved by: {moved}")
+    for kind, found in h.signals.items():
+        console.print(f"  {kind}: " + "; ".join(found))
+    if h.standing.churned:
+        console.print(f"  churned on {h.standing.churned_on}: no live health since")
 
 
 @store.needs_store

@@ -63,16 +63,14 @@ def show(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """Show the active scorecard: groups, measures, weights and rules."""
-    from retain.analytics import health as health_service
-    from retain.app.health import snapshots
-    from retain.core.health import scorecard as sc
+    from retain.app.health import scoring
 
-    config = snapshots.active_config(health_service.default_config())
+    config, card = scoring.active_scorecard()
     if fmt == "json":
         sys.stdout.write(json.dumps(config.config, indent=2) + "\n")
         return
     console.print(f"{config.name} v{config.version}")
-    _weights(sc.from_config(config.config))
+    _weights(card)
 
 
 def _weights(card: Any) -> None:

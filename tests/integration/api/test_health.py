@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def snap(account: Account, day: str, score: float, risk: float | None, **extra: object) -> None:
-    config = ScorecardConfig.objects.get_or_create(version=1, defaults={"name": "v1", "config": {}})
+    config = ScorecardConfig.objects.get_or_create(
+        version=1, defaults={"name": "v1", "config": {}, "is_active": True}
+    )
     HealthSnapshot.objects.create(
         account=account,
         date=day,
@@ -115,3 +117,22 @@ def test_risk_ranks_highest_first_with_reasons(
     risky = admin_api.get("/api/risk", min_risk=0.5).json()
     assert [r["account_id"] for r in risky["items"]] == [world.own.pk]
     assert admin_api.get("/api/risk", min_risk=2).status_code == 422
+
+
+def test_latest_is_the_active_versions_latest_day(
+    world: World, snapshots: Account, admin_api: ApiClient
+) -> None:
+    gone = Account.objects.create(external_id="g", name="Gone")
+    snap(gone, "2026-01-01", 10, 0.99)  # not scored on the latest day: no longer a customer
+    listed = {s["account_id"] for s in admin_api.get("/api/health").json()["items"]}
+    assert listed == {world.own.pk, world.other.pk, snapshots.pk}
+    assert gone.pk not in {r["account_id"] for r in admin_api.get("/api/risk").json()["items"]}
+
+    ScorecardConfig.objects.update(is_active=False)
+    v2 = ScorecardConfig.objects.create(version=2, name="v2", config={}, is_active=True)
+    assert admin_api.get("/api/health").json()["count"] == 0  # v2 has scored nothing yet
+    HealthSnapshot.objects.create(
+        account=world.other, date="2026-01-15", score=30, band="red", config=v2
+    )
+    page = admin_api.get("/api/risk").json()
+    assert [(r["account_id"], r["band"]) for r in page["items"]] == [(world.other.pk, "red")]

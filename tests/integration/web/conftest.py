@@ -23,9 +23,9 @@ def company(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
         patch.setenv("RETAIN_DATABASE_URL", database_url())
         demo.run(60, 14, seed=5, end_date=END, truth_path=tmp_path_factory.mktemp("w") / "t.json")
-        from retain.cli.health import run_scoring
+        from retain.app.health import scoring
 
-        run_scoring(END, 14)
+        scoring.score(END, 14)
         yield
         clear_all_data()
 

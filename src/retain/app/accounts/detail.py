@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from retain.app.health import queries as hq
-from retain.app.health import snapshots
+from retain.app.health.view import HealthView, explain
 from retain.app.models import (
     Account,
     AccountMilestone,
@@ -42,12 +42,18 @@ class Item:
     tone: str = ""  # "good", "bad" or ""
 
 
-def health(account: Account) -> dict[str, Any] | None:
-    """The latest snapshot explained (see snapshots.explain), or None when never scored."""
+def health(account: Account) -> HealthView | None:
+    """The account's latest health explained (app/health/view.py), or None when it has none
+    (never scored, not yet scored with the active scorecard, or churned: see `standing`)."""
     try:
-        return snapshots.explain(account)
+        return explain(account)
     except RetainError:
         return None
+
+
+def standing(account: Account) -> hq.Standing:
+    """Whether the account is a customer on the latest scored day, churned (when), unscored."""
+    return hq.standing(account, hq.latest_day())
 
 
 def usage_series(account: Account, end: dt.date) -> dict[str, list[Any]]:
@@ -237,9 +243,9 @@ def notes(account: Account) -> list[Note]:
     return list(account.notes.select_related("author").order_by("-created_at")[:10])
 
 
-def key_figures(account: Account, h: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
+def key_figures(account: Account, h: HealthView | None, today: dt.date) -> dict[str, Any]:
     """The figures at the top of the page."""
-    m = (h or {}).get("measures", {})
+    m = h.measures if h else {}
     renewal = account.renewal_date
     return {
         "mrr": m.get("mrr"),

@@ -1,5 +1,16 @@
 """Reading stored health snapshots for pages and the API: the latest day, accounts with their
-latest score, band, risk, signals and score change, filtered to what a user may see."""
+latest score, band, risk, signals and score change, filtered to what a user may see.
+
+"Latest health" has one definition, used by every list, page and endpoint: an account's
+snapshot on the latest scored day, which is the newest day the ACTIVE scorecard version has
+snapshots for. Scoring stores a snapshot for exactly the accounts paying on each day (MRR > 0
+by the core's MRR definition), so an account without one on that day is not a customer then:
+it is "churned" when it paid before (its recurring items all ended; `paid_until` is its last
+paid day, it churned the day after) and "unscored" otherwise (never paid, or only trialled).
+A churned account is never shown as a live risk. Right after a new scorecard version is
+activated, nothing is scored with it yet: every account shows as unscored until `retain score`
+(or `scoring.score`) runs; older versions' snapshots are kept but not shown as the latest.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +18,33 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
 
-from retain.app.models import Account, HealthSnapshot, ScorecardConfig, Touchpoint
+from retain.app.models import (
+    Account,
+    ChargeType,
+    HealthSnapshot,
+    ScorecardConfig,
+    SubscriptionItem,
+    SubscriptionStatus,
+    Touchpoint,
+)
 
 CHANGE_DAYS = 7  # "score change" compares with the snapshot this many days earlier
 
@@ -25,6 +60,28 @@ class Day:
     def week_before(self) -> dt.date | None:
         return self.date - dt.timedelta(days=CHANGE_DAYS) if self.date else None
 
+    @property
+    def reference(self) -> dt.date:
+        """The day customers and churn are judged on: the scored day, else today."""
+        return self.date or timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether an account is a customer on the latest scored day, or churned (and when)."""
+
+    status: str  # "customer", "churned" or "unscored"
+    paid_until: dt.date | None = None
+
+    @property
+    def churned(self) -> bool:
+        return self.status == "churned"
+
+    @property
+    def churned_on(self) -> dt.date | None:
+        """The first day not paid for (core/mrr.py: a customer churns the day after)."""
+        return self.paid_until + dt.timedelta(days=1) if self.churned and self.paid_until else None
+
 
 def latest_day() -> Day:
     """The newest snapshot day of the active scorecard config (None when never scored)."""
@@ -33,6 +90,45 @@ def latest_day() -> Day:
         return Day(None, None)
     date = HealthSnapshot.objects.filter(config=config).aggregate(d=Max("date"))["d"]
     return Day(date, config.pk)
+
+
+def _recurring(on: dt.date) -> QuerySet[SubscriptionItem]:
+    """An account's paying recurring items (not trials, not free) started by `on`."""
+    return SubscriptionItem.objects.filter(
+        account=OuterRef("pk"),
+        charge_type=ChargeType.RECURRING,
+        start_date__lte=on,
+        amount__gt=0,
+        quantity__gt=0,
+    ).exclude(status=SubscriptionStatus.TRIAL)
+
+
+def paid_until(day: Day) -> Case:
+    """An account's last paid day when it paid before `day` and pays no more on it (None for
+    a paying account, or one that never paid): an expression to annotate accounts with."""
+    on = day.reference
+    items = _recurring(on)
+    running = items.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    last = items.filter(end_date__lt=on).order_by("-end_date").values("end_date")[:1]
+    return Case(
+        When(Exists(running), then=Value(None, output_field=DateField())),
+        default=Subquery(last),
+        output_field=DateField(),
+    )
+
+
+def standing(account: Account, day: Day) -> Standing:
+    """Whether `account` is a customer on the latest scored day, churned, or unscored."""
+    if (
+        day.date
+        and HealthSnapshot.objects.filter(
+            account=account, date=day.date, config_id=day.config_id
+        ).exists()
+    ):
+        return Standing("customer")
+    until = Account.objects.filter(pk=account.pk).annotate(u=paid_until(day)).values("u")
+    last = until.first()
+    return Standing("churned", last["u"]) if last and last["u"] else Standing("unscored")
 
 
 def with_health(accounts: QuerySet[Account], day: Day) -> QuerySet[Any]:
@@ -53,16 +149,23 @@ def with_health(accounts: QuerySet[Account], day: Day) -> QuerySet[Any]:
         override_id=F("snap__override_id"),
         change=F("snap__score") - F("prev__score"),
         last_touch=Subquery(last_touch.values("occurred_at")[:1]),
+        paid_until=paid_until(day),
     )
 
 
 def snapshots_on(day: Day, accounts: QuerySet[Account]) -> QuerySet[HealthSnapshot]:
-    """The day's snapshots of these accounts, with account, owner and stage loaded."""
+    """The day's snapshots of these accounts, with account, owner, stage and config loaded."""
     if day.date is None:
         return HealthSnapshot.objects.none()
     return HealthSnapshot.objects.filter(
         date=day.date, config_id=day.config_id, account__in=accounts
-    ).select_related("account", "account__owner", "account__stage", "override")
+    ).select_related("account", "account__owner", "account__stage", "override", "config")
+
+
+def latest_snapshots(accounts: QuerySet[Account]) -> QuerySet[HealthSnapshot]:
+    """The latest health of these accounts (see the module docstring): their snapshots on the
+    latest scored day; churned and unscored accounts have none."""
+    return snapshots_on(latest_day(), accounts)
 
 
 def band_summary(day: Day, accounts: QuerySet[Account]) -> dict[str, dict[str, float]]:

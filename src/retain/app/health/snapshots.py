@@ -1,5 +1,5 @@
-"""Store daily health snapshots with the scorecard config version that produced them, apply
-CSM overrides, and read an account's health back with its explanations."""
+"""Store daily health snapshots with the scorecard config version that produced them, activate
+scorecard versions and apply CSM overrides (reading an account's health back: view.py)."""
 
 from __future__ import annotations
 
@@ -15,19 +15,6 @@ from retain.app.models import Account, HealthOverride, HealthSnapshot, Scorecard
 from retain.core.health import scorecard as sc
 from retain.core.health.measures import MEASURES
 from retain.errors import RetainError
-
-
-def active_config(default: dict[str, Any]) -> ScorecardConfig:
-    """The active scorecard config; the shipped default becomes version 1 when there is none."""
-    config = ScorecardConfig.objects.filter(is_active=True).order_by("-version").first()
-    if config is None:
-        config = ScorecardConfig.objects.create(
-            version=int(default.get("version", 1)),
-            name=str(default.get("name", "Default")),
-            config=default,
-            is_active=True,
-        )
-    return config
 
 
 @transaction.atomic
@@ -172,62 +159,3 @@ def end_override(account: Account) -> int:
         account=account, override__in=live, date__gte=timezone.localdate()
     ).update(override=None)
     return live.update(expires_at=now + dt.timedelta(microseconds=1))
-
-
-def explain(account: Account, day: dt.date | None = None) -> dict[str, Any]:
-    """An account's snapshot (the latest, or the one of `day`) with its contributions by group,
-    what changed since the previous snapshot and since a week before, the measures that move
-    its risk, its growth signals and the override in force."""
-    snaps = HealthSnapshot.objects.filter(account=account, config__is_active=True)
-    snap = (snaps.filter(date=day) if day else snaps).select_related("config", "override").first()
-    if snap is None:
-        when = f" on {day}" if day else ""
-        raise RetainError(f"no health snapshot for {account}{when}: run `retain score` first")
-    group_of = sc.from_config(snap.config.config).group_of()
-    previous = snaps.filter(date__lt=snap.date).first()
-    week = snaps.filter(date__lte=snap.date - dt.timedelta(days=7)).first()
-    return {
-        "account": account.external_id,
-        "name": account.name,
-        "date": snap.date,
-        "score": snap.score,
-        "band": snap.band,
-        "effective_score": snap.effective_score,
-        "effective_band": snap.effective_band,
-        "confidence": snap.confidence,
-        "scorecard": snap.scorecard,
-        "config_version": snap.config.version,
-        "contributions": snap.contributions,
-        "groups": sc.group_breakdown(snap.contributions, group_of),
-        "since_previous": _change(previous, snap, group_of),
-        "since_week": _change(week, snap, group_of),
-        "risk_probability": snap.risk_probability,
-        "risk_reasons": snap.risk_reasons,
-        "expansion_probability": snap.expansion_probability,
-        "signals": snap.signals,
-        "override": _override(snap.override),
-        "measures": snap.measures,
-    }
-
-
-def _change(
-    before: HealthSnapshot | None, after: HealthSnapshot, group_of: dict[str, str]
-) -> dict[str, Any] | None:
-    if before is None:
-        return None
-    parts = sc.change_breakdown(before.contributions, after.contributions)
-    groups = sc.group_breakdown(parts, group_of)
-    return {
-        "since": before.date,
-        "change": after.score - before.score,
-        "text": sc.describe_change(groups),
-        "groups": groups,
-        "measures": parts,
-    }
-
-
-def _override(o: HealthOverride | None) -> dict[str, Any] | None:
-    if o is None:
-        return None
-    by = o.created_by.username if o.created_by else None
-    return {"score": o.score, "band": o.band, "reason": o.reason, "by": by, "until": o.expires_at}

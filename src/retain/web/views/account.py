@@ -15,7 +15,6 @@ from retain.app.access.permissions import Perm, can_edit_account, require_on_acc
 from retain.app.accounts import detail as a360
 from retain.app.health import snapshots
 from retain.app.models import Note
-from retain.core.health.measures import MEASURES
 from retain.errors import RetainError
 from retain.web import charts
 from retain.web.access import page, user_of, visible_account
@@ -29,14 +28,13 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     h = a360.health(account)
     figures = a360.key_figures(account, h, today)
     history = figures["history"]
-    usage = a360.usage_series(account, h["date"] if h else today)
+    usage = a360.usage_series(account, h.date if h else today)
     context = {
         "active": "accounts",
         "account": account,
         "h": h,
+        "standing": a360.standing(account),
         "k": figures,
-        "groups": _groups(h),
-        "risk_reasons": _reasons(h),
         "health_chart": charts.lines(
             [r["date"].strftime("%b %d") for r in history],
             [("health score", [r["score"] for r in history])],
@@ -68,46 +66,6 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "default_until": today + dt.timedelta(days=30),
     }
     return render(request, "retain/account.html", context)
-
-
-def _groups(h: dict | None) -> list[dict]:  # type: ignore[type-arg]
-    """Contributions by group, each with its measures (points, value, contribution)."""
-    if not h:
-        return []
-    from retain.app.models import ScorecardConfig
-    from retain.core.health import scorecard as sc
-
-    config = ScorecardConfig.objects.get(version=h["config_version"])
-    group_of = sc.from_config(config.config).group_of()
-    week = (h.get("since_week") or {}).get("measures", {})
-    out: dict[str, dict] = {}  # type: ignore[type-arg]
-    for measure, points in sorted(h["contributions"].items(), key=lambda kv: -kv[1]):
-        g = out.setdefault(
-            group_of.get(measure, "other"),
-            {"key": group_of.get(measure, "other"), "total": 0.0, "measures": []},
-        )
-        g["total"] += points
-        g["measures"].append(
-            {
-                "name": measure,
-                "label": MEASURES.get(measure, "a custom attribute"),
-                "value": h["measures"].get(measure),
-                "points": points,
-                "change": week.get(measure),
-            }
-        )
-    return sorted(out.values(), key=lambda g: -g["total"])
-
-
-def _reasons(h: dict | None) -> list[tuple[str, float, str]]:  # type: ignore[type-arg]
-    """The measures that move churn risk most, largest first, with what each measures."""
-    if not h or not h.get("risk_reasons"):
-        return []
-    ranked = sorted(h["risk_reasons"].items(), key=lambda kv: -abs(kv[1]))[:6]
-    return [
-        (name, delta, MEASURES.get(name.split("=")[0], "a custom attribute"))
-        for name, delta in ranked
-    ]
 
 
 @page()

@@ -7,12 +7,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from retain.analytics import health as health_service
 from retain.app.access import tokens as token_service
 from retain.app.access import users as users_service
 from retain.app.access.permissions import Perm, has_perm
 from retain.app.health import editor as scorecard_editor
-from retain.app.health import snapshots
+from retain.app.health import scoring, snapshots
 from retain.app.models import ApiToken, Role, User
 from retain.errors import RetainError
 from retain.web.access import page, user_of
@@ -114,7 +113,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 @page()
 def scorecard(request: HttpRequest) -> HttpResponse:
     """The active scorecard as TOML; managers and admins can check, preview and activate."""
-    config = snapshots.active_config(health_service.default_config())
+    config = scoring.active_scorecard().config
     context = {
         "active": "settings",
         "config": config,
@@ -148,7 +147,7 @@ def scorecard_activate(request: HttpRequest) -> HttpResponse:
                 "active": "settings",
                 "text": text,
                 "can_manage": True,
-                "config": snapshots.active_config(health_service.default_config()),
+                "config": scoring.active_scorecard().config,
                 "error": checked.error,
             },
             status=422,
