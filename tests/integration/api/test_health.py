@@ -130,7 +130,10 @@ def test_latest_is_the_active_versions_latest_day(
 
     ScorecardConfig.objects.update(is_active=False)
     v2 = ScorecardConfig.objects.create(version=2, name="v2", config={}, is_active=True)
-    assert admin_api.get("/api/health").json()["count"] == 0  # v2 has scored nothing yet
+    # v2 has scored nothing yet: v1's latest day stands in (labelled with its version)
+    stand_in = admin_api.get("/api/health").json()["items"]
+    assert {s["account_id"] for s in stand_in} == listed
+    assert {s["config_version"] for s in stand_in} == {1}
     HealthSnapshot.objects.create(
         account=world.other, date="2026-01-15", score=30, band="red", config=v2
     )

@@ -1,6 +1,6 @@
 """One "latest health" everywhere: the accounts list, the account page, `/api/health` and
-`/api/risk` agree before a new scorecard, right after its activation (nothing scored with it
-yet) and after rescoring; churned accounts are never shown as a live risk."""
+`/api/risk` agree before a new scorecard, right after its activation (the previous version's
+scores stand in, labelled, until the new one scores) and after rescoring; churned accounts are never shown as a live risk."""
 
 from __future__ import annotations
 
@@ -93,7 +93,12 @@ def test_every_surface_shows_the_same_latest_health(client_for: Any) -> None:
         group["weight"] = 80 if group["key"] == "usage" else 5
     made = snapshots.activate_config(raw)
     assert made.version == 2
-    assert agree(c, token) == {}  # not yet scored with v2: unscored everywhere, consistently
+    # Not yet scored with v2: v1's latest day stands in everywhere, and the pages say so.
+    assert agree(c, token) == before
+    assert (hq.latest_day().version, hq.latest_day().pending_version) == (1, 2)
+    assert {i["config_version"] for i in api(c, token, "/api/health")} == {1}
+    for url in ("/accounts/", "/", "/at-risk/"):
+        assert "the active v2 has not scored a day yet" in c.get(url).content.decode(), url
 
     done = scoring.score(END, 8)
     assert (done.config_version, done.latest_day) == (2, END)
@@ -106,3 +111,5 @@ def test_every_surface_shows_the_same_latest_health(client_for: Any) -> None:
         k: band for k, (_, band) in after.items()
     }
     assert {i["config_version"] for i in api(c, token, "/api/health")} == {2}
+    assert hq.latest_day().pending_version is None
+    assert "has not scored a day yet" not in c.get("/accounts/").content.decode()

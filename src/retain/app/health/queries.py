@@ -3,13 +3,15 @@ latest score, band, risk, signals and score change, filtered to what a user may 
 
 "Latest health" has one definition, used by every list, page and endpoint: an account's
 snapshot on the latest scored day, which is the newest day the ACTIVE scorecard version has
-snapshots for. Scoring stores a snapshot for exactly the accounts paying on each day (MRR > 0
-by the core's MRR definition), so an account without one on that day is not a customer then:
+snapshots for; until the active version has scored any day (right after an activation), the
+newest version that has scored stands in, so pages never go blank, and every surface says which
+version it shows (`Day.version`) and that the active one is pending (`Day.pending_version`).
+Scoring stores a snapshot for exactly the accounts paying on each day (MRR > 0 by the core's
+MRR definition), so an account without one on that day is not a customer then:
 it is "churned" when it paid before (its recurring items all ended; `paid_until` is its last
 paid day, it churned the day after) and "unscored" otherwise (never paid, or only trialled).
-A churned account is never shown as a live risk. Right after a new scorecard version is
-activated, nothing is scored with it yet: every account shows as unscored until `retain score`
-(or `scoring.score`) runs; older versions' snapshots are kept but not shown as the latest.
+A churned account is never shown as a live risk. Snapshots of versions older than the one
+shown are kept for history but never mixed into the latest health.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class Day:
 
     date: dt.date | None
     config_id: int | None
+    version: int | None = None  # the scorecard version whose snapshots are shown
+    pending_version: int | None = None  # the active version, when it has not scored a day yet
 
     @property
     def week_before(self) -> dt.date | None:
@@ -84,12 +88,24 @@ class Standing:
 
 
 def latest_day() -> Day:
-    """The newest snapshot day of the active scorecard config (None when never scored)."""
-    config = ScorecardConfig.objects.filter(is_active=True).order_by("-version").first()
-    if config is None:
+    """The newest snapshot day of the active scorecard config; before that config has scored
+    any day, the newest day of the newest version that has (None when nothing was scored)."""
+    active = ScorecardConfig.objects.filter(is_active=True).order_by("-version").first()
+    if active is None:
         return Day(None, None)
-    date = HealthSnapshot.objects.filter(config=config).aggregate(d=Max("date"))["d"]
-    return Day(date, config.pk)
+    date = HealthSnapshot.objects.filter(config=active).aggregate(d=Max("date"))["d"]
+    if date is not None:
+        return Day(date, active.pk, active.version)
+    scored = (
+        ScorecardConfig.objects.exclude(pk=active.pk)
+        .annotate(last=Max("snapshots__date"))
+        .filter(last__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    if scored is None:
+        return Day(None, active.pk, active.version)
+    return Day(scored.last, scored.pk, scored.version, pending_version=active.version)
 
 
 def _recurring(on: dt.date) -> QuerySet[SubscriptionItem]:
