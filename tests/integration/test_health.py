@@ -37,6 +37,12 @@ def test_score_stores_explained_snapshots(store: str, monkeypatch: pytest.Monkey
     assert {s.date for s in snaps} == {END - dt.timedelta(days=d) for d in range(14)}
     paying_on_end = snaps.filter(date=END).count()
     assert paying_on_end > 100
+    assert f"Stored {len(snaps):,} snapshots (Default v1)." in result.output
+    on_end = snaps.filter(date=END)
+    bands = ", ".join(f"{b} {on_end.filter(band=b).count()}" for b in ("green", "yellow", "red"))
+    assert f"Latest day ({END}): {bands}." in result.output
+    advocates = on_end.filter(advocate=True).count()
+    assert f"{advocates} advocates" in result.output
     for snap in snaps.filter(date=END)[:50]:
         assert sum(snap.contributions.values()) == pytest.approx(snap.score, abs=1e-9)
         assert 0 <= snap.risk_probability <= 1

@@ -96,11 +96,8 @@ def _score(end: dt.date, days: int) -> None:
 
     with console.status(f"Scoring {days} days up to {end}…") as status:
         done = scoring.score(end, days, status.update)
-    bands = ", ".join(f"{b} {n}" for b, n in done.bands.items())
-    console.print(
-        f"Stored {done.stored:,} snapshots ({done.config_name} v{done.config_version}); "
-        f"latest day: {bands}."
-    )
+    for line in done.lines():
+        console.print(line)
 
 
 def _summary(result: object, label: str) -> None:

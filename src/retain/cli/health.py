@@ -38,19 +38,9 @@ def run_scoring(day: dt.date, days: int) -> int:
 
     with console.status(f"Scoring {days} days up to {day}…") as status:
         done = scoring.score(day, days, status.update)
-    print_summary(done)
+    for line in done.lines():
+        console.print(line)
     return done.stored
-
-
-def print_summary(done: Any) -> None:
-    """The scoring summary: count and config, the latest day's bands, the growth signals."""
-    console.print(f"Stored {done.stored:,} snapshots ({done.config_name} v{done.config_version}).")
-    console.print("Latest day: " + ", ".join(f"{b} {n}" for b, n in done.bands.items()))
-    g = done.growth
-    console.print(
-        f"Growth signals: {g['expansion_candidate']} expansion candidates, "
-        f"{g['advocate']} advocates, {g['referral_candidate']} referral candidates."
-    )
 
 
 def backtest(

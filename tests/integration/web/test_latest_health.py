@@ -87,6 +87,7 @@ def test_every_surface_shows_the_same_latest_health(client_for: Any) -> None:
         assert page.context["h"] is None
         assert page.context["standing"].churned_on is not None
         assert "churned" in page.content.decode()
+        assert "not scored yet" not in page.content.decode()  # a former customer, not a gap
 
     raw = copy.deepcopy(health_service.default_config())
     for group in raw["groups"]:

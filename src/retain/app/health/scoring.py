@@ -41,6 +41,18 @@ class ScoringSummary:
     bands: dict[str, int] = field(default_factory=dict)
     growth: dict[str, int] = field(default_factory=dict)
 
+    def lines(self) -> list[str]:
+        """The summary as sentences, as `retain score` and `retain demo` print it."""
+        day = f"Latest day ({self.latest_day})" if self.latest_day else "Latest day"
+        g = self.growth
+        return [
+            f"Stored {self.stored:,} snapshots ({self.config_name} v{self.config_version}).",
+            f"{day}: " + ", ".join(f"{b} {self.bands.get(b, 0)}" for b in BANDS) + ".",
+            f"Growth signals: {g.get('expansion_candidate', 0)} expansion candidates, "
+            f"{g.get('advocate', 0)} advocates, "
+            f"{g.get('referral_candidate', 0)} referral candidates.",
+        ]
+
 
 def active_scorecard() -> ActiveScorecard:
     """The active scorecard; the shipped default becomes version 1 when there is none."""
