@@ -27,20 +27,9 @@ from retain.app import events as store
 from retain.app.models import Account, Contact
 from retain.bench.timing import Clock, Timing
 from retain.imports.events import import_events
+from retain.imports.kinds import get
 
 NAMES = ("report_created", "dashboard_viewed", "export_run", "invite_sent", "login")
-HEADER = (
-    "message_id",
-    "type",
-    "user_id",
-    "anonymous_id",
-    "account_id",
-    "name",
-    "timestamp",
-    "received_at",
-    "properties",
-    "context",
-)
 CONTACTS_PER_ACCOUNT = 10
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 ZONES = (dt.UTC, dt.timezone(dt.timedelta(hours=2)), dt.timezone(dt.timedelta(hours=-5)))
@@ -59,29 +48,32 @@ def write_csv(path: Path, run: str, events: int, accounts: int, prefix: str = ""
     """N synthetic events of the run's contacts in the events CSV columns."""
     users = accounts * CONTACTS_PER_ACCOUNT
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        out.writerow(HEADER)
+        out = csv.DictWriter(handle, fieldnames=get("events").names)
+        out.writeheader()
         for i in range(events):
             when = START + dt.timedelta(seconds=i * 37 % 31_536_000, microseconds=i % 3 * 250_000)
             when = when.astimezone(ZONES[i % len(ZONES)])
-            stamp = when.isoformat().replace("+00:00", "Z")
             page = i % 10 == 9
             user = f"{run}-u{i % users}"
             out.writerow(
-                (
-                    f"{run}-{prefix}{i}",
-                    "page" if page else "track",
-                    "" if page else user,
-                    f"{run}-anon{i % 997}" if page else "",
-                    f"{run}-a{i % users // CONTACTS_PER_ACCOUNT}" if i % 7 == 0 else "",
-                    "Home" if page else NAMES[i % len(NAMES)],
-                    stamp,
-                    (when + dt.timedelta(seconds=2)).isoformat() if i % 4 == 0 else "",
-                    json.dumps({"plan": "pro", "seats": i % 50, "row": i}),
-                    json.dumps({"library": {"name": "retain-bench", "version": "1"}})
+                {
+                    "message_id": f"{run}-{prefix}{i}",
+                    "type": "page" if page else "track",
+                    "user_id": "" if page else user,
+                    "anonymous_id": f"{run}-anon{i % 997}" if page else "",
+                    "account_id": f"{run}-a{i % users // CONTACTS_PER_ACCOUNT}"
+                    if i % 7 == 0
+                    else "",
+                    "name": "Home" if page else NAMES[i % len(NAMES)],
+                    "timestamp": when.isoformat().replace("+00:00", "Z"),
+                    "received_at": (when + dt.timedelta(seconds=2)).isoformat()
+                    if i % 4 == 0
+                    else "",
+                    "properties": json.dumps({"plan": "pro", "seats": i % 50, "row": i}),
+                    "context": json.dumps({"library": {"name": "retain-bench", "version": "1"}})
                     if i % 2
                     else "",
-                )
+                }
             )
 
 
