@@ -3,9 +3,10 @@ latest score, band, risk, signals and score change, filtered to what a user may 
 
 "Latest health" has one definition, used by every list, page and endpoint: an account's
 snapshot on the latest scored day, which is the newest day the ACTIVE scorecard version has
-snapshots for; until the active version has scored any day (right after an activation), the
-newest version that has scored stands in, so pages never go blank, and every surface says which
-version it shows (`Day.version`) and that the active one is pending (`Day.pending_version`).
+snapshots for; until the active version has scored any day (right after an activation, or
+when none is active) the newest version that has scored stands in, so pages never go blank,
+and every surface says which version it shows (`Day.version`) and that the active one is
+pending (`Day.pending_version`).
 Scoring stores a snapshot for exactly the accounts paying on each day (MRR > 0 by the core's
 MRR definition), so an account without one on that day is not a customer then:
 it is "churned" when it paid before (its recurring items all ended; `paid_until` is its last
@@ -89,23 +90,24 @@ class Standing:
 
 def latest_day() -> Day:
     """The newest snapshot day of the active scorecard config; before that config has scored
-    any day, the newest day of the newest version that has (None when nothing was scored)."""
+    any day (or when none is active), the newest day of the newest version that has (None
+    when nothing was scored)."""
     active = ScorecardConfig.objects.filter(is_active=True).order_by("-version").first()
-    if active is None:
-        return Day(None, None)
-    date = HealthSnapshot.objects.filter(config=active).aggregate(d=Max("date"))["d"]
-    if date is not None:
-        return Day(date, active.pk, active.version)
+    if active is not None:
+        date = HealthSnapshot.objects.filter(config=active).aggregate(d=Max("date"))["d"]
+        if date is not None:
+            return Day(date, active.pk, active.version)
+    others = ScorecardConfig.objects.exclude(pk=active.pk) if active else ScorecardConfig.objects
     scored = (
-        ScorecardConfig.objects.exclude(pk=active.pk)
-        .annotate(last=Max("snapshots__date"))
+        others.annotate(last=Max("snapshots__date"))
         .filter(last__isnull=False)
         .order_by("-version")
         .first()
     )
+    pending = active.version if active else None
     if scored is None:
-        return Day(None, active.pk, active.version)
-    return Day(scored.last, scored.pk, scored.version, pending_version=active.version)
+        return Day(None, active.pk if active else None, pending)
+    return Day(scored.last, scored.pk, scored.version, pending_version=pending)
 
 
 def _recurring(on: dt.date) -> QuerySet[SubscriptionItem]:
