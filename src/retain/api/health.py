@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 
 from retain.api.auth import ApiRequest
@@ -20,7 +21,10 @@ from retain.api.listing import PageParams, ordered, page, page_of
 from retain.api.services import get_visible
 from retain.app.access.permissions import visible_accounts
 from retain.app.health import queries as hq
+from retain.app.health import view
+from retain.app.health.view import HealthView
 from retain.app.models import Account, Band, HealthSnapshot
+from retain.errors import RetainError
 
 router = Router(tags=["Health and risk"])
 
@@ -117,6 +121,28 @@ def history(
     paging: Query[PageParams],
 ) -> Any:
     return page(filters.filter(account_history(request.auth, id)), paging)
+
+
+@router.get(
+    "/accounts/{id}/health/latest",
+    response={200: HealthView, **errors(404)},
+    operation_id="account_health_explained",
+    summary="An account's latest health, explained (as on its page)",
+    description=(
+        "The account's latest health (the same definition as every list and page): score and "
+        "band, the override in force, points by scorecard group with their measures, what "
+        "changed since the previous snapshot and over a week, the ranked churn-risk reasons "
+        "(+ raises the risk), growth signals and whether it is still a customer. 404 when the "
+        "account is hidden, not scored yet, or no longer a customer (the message says when it "
+        "churned)."
+    ),
+)
+def latest_explained(request: ApiRequest, id: int) -> Any:
+    account = get_visible(request.auth, Account, id)
+    try:
+        return view.explain(account)
+    except RetainError as exc:
+        raise Http404(str(exc)) from exc
 
 
 @router.get(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
-from retain.app.models import Account, HealthOverride, HealthSnapshot, ScorecardConfig
+from retain.analytics.health import default_config
+from retain.app.models import Account, HealthOverride, HealthSnapshot, ScorecardConfig, User
 from tests.integration.api.conftest import ApiClient, World
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +120,29 @@ def test_risk_ranks_highest_first_with_reasons(
     risky = admin_api.get("/api/risk", min_risk=0.5).json()
     assert [r["account_id"] for r in risky["items"]] == [world.own.pk]
     assert admin_api.get("/api/risk", min_risk=2).status_code == 422
+
+
+def test_an_accounts_latest_health_explained_is_the_pages_read_model(
+    world: World, snapshots: Account, admin_api: ApiClient, api_as: Callable[[User], ApiClient]
+) -> None:
+    ScorecardConfig.objects.filter(version=1).update(config=default_config())
+    got = admin_api.get(f"/api/accounts/{world.own.pk}/health/latest")
+    assert got.status_code == 200, got.content
+    body = got.json()
+    assert (body["date"], body["score"], body["band"]) == ("2026-02-01", 40.0, "red")
+    assert body["config_version"] == 1
+    assert body["reasons"] == [{"name": "logins", "delta": 0.3, "label": "a custom attribute"}]
+    assert body["since_previous"]["change"] == -40.0  # from 80 on 2026-01-01
+    assert body["standing"]["status"] == "customer"
+    assert [(g["key"], g["total"]) for g in body["groups"]] == [("other", -20.0)]
+
+    gone = Account.objects.create(external_id="g", name="Gone")
+    missing = admin_api.get(f"/api/accounts/{gone.pk}/health/latest")
+    assert missing.status_code == 404
+    assert "run `retain score` first" in missing.json()["message"]
+    with override_settings(RETAIN_CSM_OTHER_ACCOUNTS="hidden"):
+        hidden = api_as(world.csm).get(f"/api/accounts/{world.other.pk}/health/latest")
+    assert hidden.status_code == 404
 
 
 def test_latest_is_the_active_versions_latest_day(

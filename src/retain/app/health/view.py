@@ -1,8 +1,8 @@
 """An account's health, explained, as one typed read model: the score and band (computed and
 shown), contributions by group with their measures, what changed since the previous snapshot
 and over a week, the ranked risk reasons, growth signals, the override and whether the
-account is still a customer. The account page and `retain health` (text and JSON) show this
-object; it serialises to JSON as it stands (`as_dict`), ready for an API endpoint."""
+account is still a customer. The account page, `retain health` (text and JSON) and
+`GET /api/accounts/{id}/health/latest` show this object, so they cannot drift."""
 
 from __future__ import annotations
 
