@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
-from retain.app.access.permissions import Perm, has_perm, visible_accounts
+from retain.app.access.permissions import Perm, has_perm, sees_all_accounts, visible_accounts
 from retain.app.models import Account, User
 
 View = Callable[..., HttpResponseBase]
@@ -44,6 +44,15 @@ def user_of(request: HttpRequest) -> User:
 def visible_account(request: HttpRequest, pk: int) -> Account:
     """The account if the user may see it, else 404 (a hidden account looks absent)."""
     return get_object_or_404(visible_accounts(request.user).select_related("owner", "stage"), pk=pk)
+
+
+def portfolio_filters(request: HttpRequest) -> dict[str, str]:
+    """segment, owner, stage from the query string, for the portfolio, cohorts and surveys; a
+    CSM who may not see other books is always limited to their own."""
+    out = {k: request.GET.get(k, "").strip() for k in ("segment", "owner", "stage")}
+    if not sees_all_accounts(request.user):
+        out["owner"] = request.user.get_username()
+    return out
 
 
 def is_htmx(request: HttpRequest) -> bool:

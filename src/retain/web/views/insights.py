@@ -10,21 +10,21 @@ from retain.app import insights
 from retain.app.access.permissions import visible_accounts
 from retain.app.models import SurveyResponse
 from retain.web import charts
-from retain.web.access import page
-from retain.web.views.portfolio import _filters, definitions
+from retain.web.access import page, portfolio_filters
+from retain.web.views.portfolio import definitions
 
 
 @page()
 def cohorts_page(request: HttpRequest) -> HttpResponse:
     """The page shell; the heatmaps load as a fragment (they run the metrics engine)."""
-    query = "&".join(f"{k}={v}" for k, v in _filters(request).items() if v)
+    query = "&".join(f"{k}={v}" for k, v in portfolio_filters(request).items() if v)
     return render(request, "retain/cohorts.html", {"active": "cohorts", "query": query})
 
 
 @page()
 def cohorts_fragment(request: HttpRequest) -> HttpResponse:
     """Logo and revenue retention heatmaps and survival at 3, 6, 12, 24 months."""
-    t = insights.cohort_tables(_filters(request), timezone.localdate())
+    t = insights.cohort_tables(portfolio_filters(request), timezone.localdate())
     rows = [f"{c} ({n})" for c, n in zip(t["cohorts"], t["sizes"], strict=True)]
     context = {
         "logo": charts.heatmap(rows, t["ages"], t["logo_retention"], "Logo retention by cohort"),
@@ -56,7 +56,7 @@ def surveys_page(request: HttpRequest) -> HttpResponse:
 @page()
 def surveys_fragment(request: HttpRequest) -> HttpResponse:
     """NPS, CSAT and CES per month with the response rate."""
-    t = insights.survey_trends(_filters(request), timezone.localdate())
+    t = insights.survey_trends(portfolio_filters(request), timezone.localdate())
     labels, v = t["labels"], t["values"]
     context = {
         "nps": charts.lines(labels, [("NPS", v["nps"])], title="NPS per month", zero=True),

@@ -9,11 +9,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from retain.app import portfolio as pf
-from retain.app.access.permissions import sees_all_accounts, visible_accounts
+from retain.app.access.permissions import visible_accounts
 from retain.app.health import queries as hq
 from retain.app.models import Account, LifecycleStage, User
 from retain.web import charts
-from retain.web.access import page
+from retain.web.access import page, portfolio_filters
 
 
 def definitions(names: tuple[str, ...] | list[str]) -> list[tuple[str, str, str]]:
@@ -23,19 +23,10 @@ def definitions(names: tuple[str, ...] | list[str]) -> list[tuple[str, str, str]
     return [(m.name, m.title, m.definition) for m in (metrics.get(n) for n in names)]
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    """segment, owner, stage from the query string; a CSM who may not see other books is
-    always limited to their own."""
-    out = {k: request.GET.get(k, "").strip() for k in ("segment", "owner", "stage")}
-    if not sees_all_accounts(request.user):
-        out["owner"] = request.user.get_username()
-    return out
-
-
 @page()
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Health by band, ARR at risk, renewals; the KPI trends load just after."""
-    filters = _filters(request)
+    filters = portfolio_filters(request)
     accounts = pf.filtered(visible_accounts(request.user), filters)
     day = hq.latest_day()
     today = timezone.localdate()
@@ -75,7 +66,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @page()
 def portfolio_trends(request: HttpRequest) -> HttpResponse:
     """The 12-month KPI charts (a fragment: computed by the metrics engine, then cached)."""
-    filters = _filters(request)
+    filters = portfolio_filters(request)
     t = pf.trends(filters, timezone.localdate())
     labels, v = t["labels"], t["values"]
     zero = [x or 0.0 for x in v["mrr"]]

@@ -155,7 +155,7 @@ def scorecard_activate(request: HttpRequest) -> HttpResponse:
     config = snapshots.activate_config(checked.raw, user_of(request), text)
     messages.success(
         request,
-        f"Activated {config.name} v{config.version}. "
-        "Scores use it from the next `retain score` run.",
+        f"Activated {config.name} v{config.version}. Health pages keep showing the previous "
+        "version's scores, labelled, until the next `retain score` run scores with it.",
     )
     return HttpResponseRedirect("/settings/scorecard/")
