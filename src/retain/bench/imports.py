@@ -121,23 +121,24 @@ def raw_executemany(run: str, events: int, accounts: int) -> Timing:
         props = json.dumps({"plan": "pro", "seats": i % 50, "row": i})
         stamp = adapt(when)
         user = f"{run}-u{i % (accounts * CONTACTS_PER_ACCOUNT)}"
-        rows.append(
-            (
-                f"{run}-raw{i}",
-                "track",
-                account,
-                contact,
-                user,
-                "",
-                "login",
-                stamp,
-                stamp,
-                props,
-                "{}",
-            )
-        )
+        row = {
+            "message_id": f"{run}-raw{i}",
+            "type": "track",
+            "account_id": account,
+            "contact_id": contact,
+            "user_id": user,
+            "anonymous_id": "",
+            "name": "login",
+            "timestamp": stamp,
+            "received_at": stamp,
+            "properties": props,
+            "context": "{}",
+        }
+        rows.append(tuple(row[c] for c in store.EVENT_COLUMNS))
     cols = ", ".join(store.EVENT_COLUMNS)
-    insert = f"INSERT INTO retain_event ({cols}) VALUES ({', '.join(['%s'] * 11)})"
+    insert = (
+        f"INSERT INTO retain_event ({cols}) VALUES ({', '.join(['%s'] * len(store.EVENT_COLUMNS))})"
+    )
     clock = Clock()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(insert, rows)
