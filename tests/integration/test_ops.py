@@ -33,6 +33,30 @@ def test_createuser_with_role() -> None:
     assert user.check_password("a-long-enough-password")
 
 
+def test_store_commands_work_in_a_fresh_process(tmp_path: Path) -> None:
+    """In a new process Django is not set up yet: every store command must open the store
+    itself (`@needs_store`), and a Retain error is one line with exit code 1."""
+    env = {**os.environ, "RETAIN_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    env["RETAIN_PASSWORD"] = "a-long-enough-password"
+
+    def retain(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "retain.cli", *args]
+        return subprocess.run(
+            cmd, check=False, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    made = retain("createuser", "zed", "--role", "admin")
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "Created zed" in made.stdout
+    again = retain("createuser", "zed", "--role", "admin")
+    assert again.returncode == 1
+    assert "Error: a user named 'zed' already exists" in again.stdout
+    assert "Traceback" not in again.stdout + again.stderr
+    token = retain("tokens", "create", "--user", "zed")
+    assert token.returncode == 0, token.stdout + token.stderr
+    assert token.stdout.strip().splitlines()[-1].startswith("rtn_")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
