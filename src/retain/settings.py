@@ -52,6 +52,13 @@ SETTINGS: tuple[Setting, ...] = (
         "127.0.0.1,localhost",
         "Comma-separated host names the web app answers to. Required in production.",
     ),
+    Setting(
+        "RETAIN_TRUSTED_PROXY",
+        "",
+        "Address of the TLS-terminating reverse proxy in front of `retain serve` (e.g. "
+        "`127.0.0.1`): its X-Forwarded-Proto/-Host/-For headers are trusted, so sign-in and "
+        "forms work over HTTPS; the same headers from anyone else are dropped.",
+    ),
     Setting("RETAIN_DEBUG", "", "Set to 1 for Django debug pages (never in production)."),
     Setting(
         "RETAIN_SQLITE_TIMEOUT",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -117,7 +120,9 @@ def _get_when_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -
                 return str(response.read().decode())
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
+                if proc.poll() is None:  # stop it first: reading a live server's output blocks
+                    proc.terminate()
+                out = proc.communicate(timeout=10)[0].decode()
                 raise AssertionError(f"server did not answer {url}: {out}") from None
             time.sleep(0.2)
 
@@ -134,3 +139,70 @@ def test_demo_rejects_a_bad_end_date() -> None:
     result = CliRunner().invoke(app, ["demo", "--end-date", "2026-13-01", "--no-serve"])
     assert result.exit_code == 2
     assert "--end-date" in result.output
+
+
+def _proxied(port: int, method: str, path: str, headers: dict[str, str], body: str = "") -> Any:
+    """A request as a TLS-terminating proxy on this machine forwards it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response
+
+
+@pytest.mark.parametrize(("trusted", "status"), [("127.0.0.1", 302), ("", 403)])
+def test_production_sign_in_behind_a_tls_proxy(tmp_path: Path, trusted: str, status: int) -> None:
+    """Production mode behind a proxy that terminates TLS: with the proxy trusted, sign-in
+    passes the CSRF origin check; without it, Django sees plain HTTP and refuses the POST."""
+    host = "retain.example.com"
+    env = os.environ | {
+        "RETAIN_DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
+        "RETAIN_MODE": "production",
+        "RETAIN_SECRET_KEY": "s" * 20 + "-a-long-test-secret-key",
+        "RETAIN_ALLOWED_HOSTS": f"{host},127.0.0.1",
+        "RETAIN_TRUSTED_PROXY": trusted,
+        "RETAIN_PASSWORD": "a-long-enough-password",
+    }
+    made = subprocess.run(
+        [sys.executable, "-m", "retain.cli", "createuser", "pat", "--role", "admin"],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    port = _free_port()
+    cmd = [sys.executable, "-m", "retain.cli", "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _get_when_up(f"http://127.0.0.1:{port}/healthz", proc)
+        forwarded = {"Host": host, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+        form = _proxied(port, "GET", "/login/", forwarded)
+        assert form.status == 200
+        cookie = form.getheader("Set-Cookie") or ""
+        token = cookie.split("csrftoken=")[1].split(";")[0]
+        assert "Secure" in cookie
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": "pat", "password": "a-long-enough-password"}
+        )
+        posted = _proxied(
+            port,
+            "POST",
+            "/login/",
+            forwarded
+            | {
+                "Cookie": f"csrftoken={token}",
+                "Origin": f"https://{host}",
+                "Referer": f"https://{host}/login/",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            body,
+        )
+        assert posted.status == status
+        if status == 302:
+            assert "sessionid=" in (posted.getheader("Set-Cookie") or "")
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
