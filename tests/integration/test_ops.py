@@ -245,3 +245,29 @@ def test_check_reports_misconfiguration(tmp_path: Path) -> None:
     assert "RETAIN_ALLOWED_HOSTS" not in wrong.stdout  # default hosts are set
     assert "RETAIN_TRUSTED_PROXY" in wrong.stdout
     assert "1 error(s), 1 warning(s)." in wrong.stdout
+
+
+def test_import_and_export_round_trip_in_fresh_processes(tmp_path: Path) -> None:
+    """As a user runs them: init, import all, export, import that export into a second store,
+    export again: the two exports are byte-identical (SQLite files: the commands, not the store, are under test here)."""
+    root = Path(__file__).resolve().parents[2]
+
+    def retain(store: str, *args: str) -> subprocess.CompletedProcess[str]:
+        env = os.environ | {"RETAIN_DATABASE_URL": store}
+        cmd = [sys.executable, "-m", "retain.cli", *args]
+        ran = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        return ran
+
+    first, second = (f"sqlite:///{tmp_path}/{n}.sqlite3" for n in ("first", "second"))
+    retain(first, "init")
+    loaded = retain(first, "import", "all", str(root / "examples" / "import"))
+    assert "accounts" in loaded.stdout
+    retain(first, "export", str(tmp_path / "out1"))
+    retain(second, "import", "all", str(tmp_path / "out1"))
+    retain(second, "export", str(tmp_path / "out2"))
+    files = sorted(p.name for p in (tmp_path / "out1").iterdir())
+    assert len(files) >= 20
+    assert "accounts.csv" in files
+    for name in files:
+        assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes()
