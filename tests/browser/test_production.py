@@ -102,7 +102,8 @@ def test_sign_in_over_https_through_the_proxy(
     assert "script-src 'self'" in headers["content-security-policy"]
     assert "camera=()" in headers["permissions-policy"]
     # Every kind of page, the API's Swagger UI included, works under the policy.
-    for path in ("/accounts/", "/at-risk/", "/cohorts/", "/surveys/", "/settings/", "/api/docs"):
+    pages = ("/accounts/", "/at-risk/", "/cohorts/", "/surveys/", "/settings/", "/admin/")
+    for path in (*pages, "/admin/retain/account/", "/admin/retain/user/1/change/", "/api/docs"):
         answer = page.goto(base + path)
         assert answer is not None
         assert answer.status == 200, path

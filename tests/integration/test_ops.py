@@ -239,6 +239,11 @@ def test_check_reports_misconfiguration(tmp_path: Path) -> None:
     ready = run(base)
     assert ready.returncode == 0
     assert "0 error(s), 0 warning(s)." in ready.stdout
+    cmd = [sys.executable, "-m", "retain.cli", "score", "--days", "3"]
+    empty = subprocess.run(cmd, env=base, capture_output=True, text=True, timeout=120, check=False)
+    assert empty.returncode == 1
+    assert empty.stderr.startswith("Error: no subscriptions yet")
+    assert "Traceback" not in empty.stdout + empty.stderr
     wrong = run(base | {"RETAIN_MODE": "production", "RETAIN_SECRET_KEY": "short"})
     assert wrong.returncode == 1
     assert "RETAIN_SECRET_KEY" in wrong.stdout
