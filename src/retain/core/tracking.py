@@ -8,7 +8,13 @@ A body that cannot be read as messages at all raises `BodyError`.
 
 Timestamps follow Segment's clock-skew correction: when `sentAt` is given (on the message or
 the batch), `timestamp = timestamp + (receivedAt - sentAt)`; without a `timestamp` the
-message is dated `receivedAt`.
+message is dated `receivedAt`. A corrected time more than `MAX_FUTURE` after `receivedAt`, or
+one the correction pushes out of the years 1 to 9999, is a problem of that message.
+
+Values no store can keep are problems of their message too, wherever they are (keys
+included): numbers that are not finite (`NaN`, `Infinity`, `1e400`), lone UTF-16 surrogates,
+NUL characters, and nesting deeper than `MAX_DEPTH` levels. So whatever is accepted can be
+written as strict JSON in UTF-8 on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +31,8 @@ from typing import Any
 __all__ = [
     "CALLS",
     "MAX_BATCH_BYTES",
+    "MAX_DEPTH",
+    "MAX_FUTURE",
     "MAX_ID_LENGTH",
     "MAX_MESSAGE_BYTES",
     "BodyError",
@@ -32,10 +42,13 @@ __all__ = [
     "Validated",
     "message_size",
     "parse_time",
+    "payload_text",
+    "storable",
     "utc_time",
     "validate_batch",
     "validate_message",
     "validate_single",
+    "value_problems",
 ]
 
 CALLS = ("track", "identify", "group", "page", "screen")
@@ -43,6 +56,11 @@ MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_BYTES = 500 * 1024
 MAX_ID_LENGTH = 200
 MAX_EMAIL_LENGTH = 254
+MAX_DEPTH = 64  # nesting levels of a message; the message object itself is level 1
+MAX_FUTURE = dt.timedelta(days=1)  # how far after its receipt a corrected timestamp may be
+MAX_VALUE_PROBLEMS = 5  # unstorable values reported per message; the rest are counted
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Loc = tuple[str | int, ...]
 
@@ -73,6 +91,13 @@ class Message:
     properties: dict[str, Any]
     traits: dict[str, Any]
     context: dict[str, Any]
+    loc: Loc = ()  # where it was in the request body, e.g. ("batch", 3)
+    raw: Any = field(default=None, compare=False, repr=False)  # as received, for quarantine
+
+    def rejected(self, msg: str) -> Rejected:
+        """This message as rejected after all (e.g. the store refused it), with a reason."""
+        index = self.loc[1] if len(self.loc) > 1 and isinstance(self.loc[1], int) else None
+        return Rejected(index, self.raw, (Problem(self.loc or ("body",), msg),))
 
 
 @dataclass(frozen=True)
@@ -105,6 +130,101 @@ class BodyError(ValueError):
 def message_size(raw: Any) -> int:
     """Bytes of a message as compact UTF-8 JSON (what the 32 KB limit counts)."""
     return len(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def storable(text: str) -> str:
+    """`text` with NUL characters and lone UTF-16 surrogates written as JSON escapes
+    (`\\u0000`, `\\ud800`), so that SQLite and PostgreSQL can keep it (quarantine, reasons)."""
+    return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def payload_text(raw: Any) -> str:
+    """A raw message as storable text for the quarantine: compact JSON (text, an unreadable
+    body, as it is), NUL and lone surrogates escaped so the text still reads back the same."""
+    if isinstance(raw, str):
+        return storable(raw)
+    try:
+        text = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:  # deeper than the encoder goes: keep the message, cut its depths
+        text = json.dumps(_pruned(raw, MAX_DEPTH + 1), ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:  # not JSON at all (a caller's Python object)
+        text = json.dumps({"unreadable": f"{type(exc).__name__}: {exc}"[:500]})
+    return storable(text)
+
+
+def value_problems(raw: Any, loc: Loc) -> list[Problem]:
+    """Every value in `raw` that no store can keep, located (keys included): a number that is
+    not finite, text with NUL or a lone surrogate, nesting deeper than MAX_DEPTH levels."""
+    found: list[Problem] = []
+    more = 0
+    stack: list[tuple[Any, Loc, int]] = [(raw, loc, 1)]
+    while stack:
+        value, where, depth = stack.pop()
+        problem = _value_problem(value, depth)
+        children: list[tuple[Any, Loc, int]] = []
+        if problem is None and isinstance(value, dict):
+            for key, child in value.items():
+                name = storable(key) if isinstance(key, str) else str(key)
+                key_problem = _text_problem(key) if isinstance(key, str) else "a key is not text"
+                if key_problem is not None:
+                    more += _add_capped(found, Problem((*where, name), f"key: {key_problem}"))
+                children.append((child, (*where, name), depth + 1))
+        elif problem is None and isinstance(value, list):
+            children = [(child, (*where, i), depth + 1) for i, child in enumerate(value)]
+        if problem is not None:
+            more += _add_capped(found, Problem(where, problem))
+        stack.extend(reversed(children))
+    if more:
+        found.append(Problem(loc, f"and {more} more values like these"))
+    return found
+
+
+def _add_capped(found: list[Problem], problem: Problem) -> int:
+    """Keep the first MAX_VALUE_PROBLEMS problems; 1 when this one is only counted."""
+    if len(found) < MAX_VALUE_PROBLEMS:
+        found.append(problem)
+        return 0
+    return 1
+
+
+def _value_problem(value: Any, depth: int) -> str | None:
+    if isinstance(value, dict | list):
+        return f"nested deeper than {MAX_DEPTH} levels" if depth > MAX_DEPTH else None
+    if isinstance(value, str):
+        return _text_problem(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number (JSON has no NaN or Infinity; 1e400 is too large)"
+    if value is None or isinstance(value, bool | int | float):
+        return None
+    return f"not a JSON value ({type(value).__name__})"
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character (\\u0000), which PostgreSQL cannot store"
+    if _SURROGATE.search(text):
+        return "contains a lone UTF-16 surrogate (like \\ud800), which is not valid Unicode"
+    return None
+
+
+def _pruned(value: Any, limit: int) -> Any:
+    """A copy of a JSON-like value with containers deeper than `limit` levels replaced by a
+    note (built without recursion: the value may be too deep for it)."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 1)]
+    while stack:
+        item, parent, slot, depth = stack.pop()
+        if isinstance(item, dict | list) and depth > limit:
+            parent[slot] = f"(nested deeper than {limit} levels: cut)"
+        elif isinstance(item, dict):
+            parent[slot] = copy = dict.fromkeys(map(str, item))
+            stack.extend((v, copy, str(k), depth + 1) for k, v in item.items())
+        elif isinstance(item, list):
+            parent[slot] = items = [None] * len(item)
+            stack.extend((v, items, i, depth + 1) for i, v in enumerate(item))
+        else:
+            parent[slot] = item
+    return root[0]
 
 
 def utc_time(value: str | dt.datetime) -> dt.datetime:
@@ -171,6 +291,9 @@ def validate_message(
     """A `Message`, or every `Problem` of the raw message at `loc`."""
     if not isinstance(raw, dict):
         return [_not_object(loc)]
+    unstorable = value_problems(raw, loc)
+    if unstorable:  # nothing else can be checked safely (or printed) in such a message
+        return unstorable
     problems: list[Problem] = []
     size = message_size(raw)
     if size > MAX_MESSAGE_BYTES:
@@ -202,6 +325,8 @@ def validate_message(
         properties=properties,
         traits=traits,
         context=context,
+        loc=loc,
+        raw=raw,
     )
 
 
@@ -307,9 +432,33 @@ def _timestamp(
     stamp, sent_at = stamps["timestamp"], stamps["sentAt"] or batch_sent_at
     if stamp is None:
         return received_at.astimezone(dt.UTC)
-    if sent_at is None:
-        return stamp
-    return stamp + (received_at - sent_at)
+    where = (*loc, "timestamp")
+    if sent_at is not None:
+        skew = received_at - sent_at
+        try:
+            stamp = stamp + skew
+        except OverflowError:
+            problems.append(Problem(where, _skew_overflow(stamp, skew)))
+            return None
+    if stamp - received_at > MAX_FUTURE:
+        problems.append(Problem(where, _too_late(stamp, received_at, sent_at is not None)))
+        return None
+    return stamp
+
+
+def _skew_overflow(stamp: dt.datetime, skew: dt.timedelta) -> str:
+    return (
+        f"the clock-skew correction (receivedAt - sentAt = {skew.days:,} days) moves "
+        f"{stamp.isoformat()} outside the years 1 to 9999; check timestamp and sentAt"
+    )
+
+
+def _too_late(stamp: dt.datetime, received_at: dt.datetime, corrected: bool) -> str:
+    how = " after the clock-skew correction" if corrected else ""
+    return (
+        f"{stamp.isoformat()}{how} is more than {MAX_FUTURE.days} day after the message "
+        f"was received ({received_at.astimezone(dt.UTC).isoformat()}); is a clock wrong?"
+    )
 
 
 def _batch_sent_at(value: Any) -> dt.datetime | None:

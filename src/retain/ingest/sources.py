@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from retain.app.models import Source
@@ -15,6 +16,7 @@ from retain.errors import NotFound, RetainError
 
 KEY_PREFIX = "rk_"
 PREFIX_LENGTH = 12
+KEY_SHAPE = re.compile(r"rk_[A-Za-z0-9_-]{10,100}")  # anything else is no key of ours
 
 
 def _hash(key: str) -> str:
@@ -46,7 +48,7 @@ def revoke(name: str) -> Source:
 
 def authenticate(key: str) -> Source | None:
     """The source whose write key this is, or None (unknown key)."""
-    if not key.startswith(KEY_PREFIX) or len(key) <= PREFIX_LENGTH:
+    if not KEY_SHAPE.fullmatch(key):  # also keeps NUL and surrogates away from the store
         return None
     source = Source.objects.filter(key_prefix=key[:PREFIX_LENGTH]).first()
     if source is None or not hmac.compare_digest(source.key_hash, _hash(key)):

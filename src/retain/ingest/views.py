@@ -6,7 +6,9 @@ Answers:
   the index and reason of each in `errors`; rejected messages are quarantined for replay;
 - 400 `invalid_json` / `invalid_gzip` / `invalid_body` for an unreadable body (quarantined);
 - 401 `invalid_write_key`, 405 `method_not_allowed`, 413 `too_large`, 415 `unsupported_encoding`;
-- 503 `store_unavailable` when the store could not commit (nothing was stored; retry).
+- 503 `store_unavailable` when the store could not commit (nothing was stored; retry): only
+  ever a failure of the store, never a bad message (those are rejected and quarantined);
+- 500 `internal_error` for a bug (logged with its traceback), in the same JSON shape.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -32,6 +33,7 @@ from retain.core.tracking import (
     Problem,
     Rejected,
     Validated,
+    storable,
     validate_batch,
     validate_single,
 )
@@ -78,6 +80,10 @@ def endpoint(call: str) -> View:
             return _handle(request, call)
         except HttpProblem as problem:
             return problem.response()
+        except Exception as exc:  # a bug: still the API's JSON shape, never an HTML page
+            log.exception("ingest /v1/%s failed", call)
+            msg = f"unexpected error ({type(exc).__name__}); it was logged"
+            return HttpProblem(500, "internal_error", msg, [Problem(("body",), msg)]).response()
 
     view.__name__ = f"ingest_{call}"
     view.__doc__ = f"POST /v1/{call}: Segment-compatible {call} call."
@@ -102,7 +108,7 @@ def _handle(request: HttpRequest, call: str) -> HttpResponse:
         validated = _validate(payload, call, received_at)
     except HttpProblem as problem:
         if source is not None and problem.status == 400:
-            text = raw.decode("utf-8", errors="replace")
+            text = storable(raw.decode("utf-8", errors="replace"))
             submission.rejected = [Rejected(None, text, tuple(problem.problems))]
             _commit(submission)
         raise
@@ -195,11 +201,17 @@ def _json(raw: bytes) -> Any:
     except json.JSONDecodeError as exc:
         msg = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
+    except RecursionError:
+        msg = "invalid JSON: nested too deeply to read"
+        raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        msg = f"invalid JSON: {exc}"
+        raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
 
 
 def _sent_at_text(payload: Any, call: str) -> str:
     sent_at = payload.get("sentAt") if call == "batch" and isinstance(payload, dict) else None
-    return sent_at[:64] if isinstance(sent_at, str) else ""
+    return storable(sent_at)[:64] if isinstance(sent_at, str) else ""
 
 
 def _validate(payload: Any, call: str, received_at: dt.datetime) -> Validated:
@@ -214,7 +226,7 @@ def _validate(payload: Any, call: str, received_at: dt.datetime) -> Validated:
 def _commit(submission: Submission) -> Outcome:
     try:
         return COMMITTER.submit(submission)
-    except DatabaseError as exc:
+    except service.UNAVAILABLE as exc:  # only the store failing; bad messages never get here
         log.exception("ingest write failed")
         raise HttpProblem(
             503, "store_unavailable", f"nothing was stored, retry later ({type(exc).__name__})"
@@ -222,14 +234,18 @@ def _commit(submission: Submission) -> Outcome:
 
 
 def _answer(outcome: Outcome, validated: Validated) -> JsonResponse:
-    counts = {"accepted": len(validated.accepted), "duplicates": outcome.duplicates}
-    if not validated.rejected:
+    accepted = len(validated.accepted) - len(outcome.refused)
+    counts = {"accepted": accepted, "duplicates": outcome.duplicates}
+    rejected = sorted(
+        [*validated.rejected, *outcome.refused], key=lambda r: -1 if r.index is None else r.index
+    )
+    if not rejected:
         return JsonResponse({"success": True, **counts})
-    problems = [p for r in validated.rejected for p in r.problems]
-    n = len(validated.rejected)
+    problems = [p for r in rejected for p in r.problems]
+    n = len(rejected)
     message = (
         f"{n} message{'s' if n != 1 else ''} rejected and quarantined for replay; "
-        f"the other {len(validated.accepted)} were stored"
+        f"the other {accepted} were stored"
     )
     body = {
         "code": "invalid_messages",

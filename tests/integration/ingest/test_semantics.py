@@ -117,7 +117,7 @@ def test_fix_and_replay_from_the_cli(write_key: str) -> None:
     result = runner.invoke(app, ["replay", "--id", str(kept.id)])
     assert result.exit_code == 1
     assert "still rejected" in result.output
-    kept.payload = json.dumps(bad | {"timestamp": "2026-12-31T00:00:00Z"})
+    kept.payload = json.dumps(bad | {"timestamp": "2026-01-31T00:00:00Z"})
     kept.save()
     result = runner.invoke(app, ["replay", "--all"])
     assert result.exit_code == 0, result.output
