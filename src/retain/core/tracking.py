@@ -39,10 +39,12 @@ __all__ = [
     "Message",
     "Problem",
     "Rejected",
+    "TooDeep",
     "Validated",
     "message_size",
     "parse_time",
     "payload_text",
+    "read_json",
     "storable",
     "utc_time",
     "validate_batch",
@@ -61,6 +63,8 @@ MAX_FUTURE = dt.timedelta(days=1)  # how far after its receipt a corrected times
 MAX_VALUE_PROBLEMS = 5  # unstorable values reported per message; the rest are counted
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# JSON strings (skipped whole) and the punctuation that gives the structure
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
 
 Loc = tuple[str | int, ...]
 
@@ -117,6 +121,10 @@ class Validated:
     rejected: list[Rejected] = field(default_factory=list)
 
 
+class TooDeep(str):
+    """The text of a batch message nested too deeply for the JSON parser (it is rejected)."""
+
+
 class BodyError(ValueError):
     """The body as a whole is unusable (not an object, `batch` not a list, ...)."""
 
@@ -125,6 +133,86 @@ class BodyError(ValueError):
         self.code = code
         self.message = message
         self.problems = problems
+
+
+def read_json(raw: bytes | str, *, batch: bool) -> Any:
+    """A request body as JSON, or BodyError("invalid_json"). A batch too deep for the parser
+    is read without its too-deep messages: each is left as its `TooDeep` text, to reject."""
+    try:
+        try:
+            return json.loads(raw)
+        except RecursionError:
+            text = raw.decode() if isinstance(raw, bytes) else raw
+            payload = _without_deep_messages(text) if batch else None
+            if payload is None:
+                raise
+            return payload
+    except UnicodeDecodeError as exc:
+        msg = f"the body is not UTF-8 ({exc.reason} at byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        msg = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    except RecursionError:
+        msg = f"invalid JSON: nested too deeply to read (a message may have {MAX_DEPTH} levels)"
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        msg = f"invalid JSON: {exc}"
+    raise BodyError("invalid_json", msg, [Problem(("body",), msg)])
+
+
+def _without_deep_messages(text: str) -> Any:
+    """`{"batch": [...]}` text parsed with each message nested deeper than MAX_DEPTH replaced
+    by its `TooDeep` text; None when the body is still unreadable."""
+    spans = _deep_messages(text)
+    if not spans:
+        return None
+    parts, last = [], 0
+    for _, start, end in spans:
+        parts += [text[last:start], "null"]
+        last = end
+    parts.append(text[last:])
+    try:
+        payload = json.loads("".join(parts))
+    except (RecursionError, ValueError):
+        return None
+    messages = payload.get("batch") if isinstance(payload, dict) else None
+    if not isinstance(messages, list):
+        return None
+    for index, start, end in spans:
+        messages[index] = TooDeep(text[start:end])
+    return payload
+
+
+def _deep_messages(text: str) -> list[tuple[int, int, int]]:
+    """(index, start, end) of the messages of the body's `batch` list that are nested deeper
+    than MAX_DEPTH levels, found by counting brackets outside strings (no recursion)."""
+    found: list[tuple[int, int, int]] = []
+    depth, key, last_text = 0, "", ""
+    in_batch, index, start, deepest = False, 0, -1, 0
+    for token in _TOKEN.finditer(text):
+        t = token.group()
+        if t[0] == '"':
+            last_text = t
+        elif t == ":" and depth == 1:
+            key = last_text
+        elif t == "," and depth == 1:
+            key = ""
+        elif t == "," and depth == 2 and in_batch:
+            index += 1
+        elif t in "[{":
+            depth += 1
+            if depth == 2 and t == "[" and key == '"batch"':
+                in_batch, index = True, 0
+            elif depth == 3 and in_batch:
+                start, deepest = token.start(), depth
+            deepest = max(deepest, depth)
+        elif t in "]}":
+            if depth == 3 and in_batch and start >= 0:
+                if deepest - 2 > MAX_DEPTH:
+                    found.append((index, start, token.end()))
+                start = -1
+            elif depth == 2 and in_batch:
+                in_batch, key = False, ""
+            depth -= 1
+    return found
 
 
 def message_size(raw: Any) -> int:
@@ -289,6 +377,8 @@ def validate_message(
     sent_at: dt.datetime | None = None,
 ) -> Message | list[Problem]:
     """A `Message`, or every `Problem` of the raw message at `loc`."""
+    if isinstance(raw, TooDeep):
+        return [Problem(loc, f"nested deeper than {MAX_DEPTH} levels")]
     if not isinstance(raw, dict):
         return [_not_object(loc)]
     unstorable = value_problems(raw, loc)

@@ -10,7 +10,6 @@ stored, its invalid ones quarantined on their own.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from retain.core.tracking import (
     Rejected,
     Validated,
     parse_time,
+    read_json,
     validate_batch,
     validate_message,
     validate_single,
@@ -85,10 +85,9 @@ def replay_one(row: QuarantinedMessage) -> Replayed:
 
 def _validate(row: QuarantinedMessage) -> Validated:
     try:
-        payload = json.loads(row.payload)
-    except json.JSONDecodeError as exc:
-        msg = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        return _rejected(row, [Problem(_loc(row), msg)])
+        payload = read_json(row.payload, batch=row.call == "batch" and row.index is None)
+    except BodyError as exc:
+        return _rejected(row, [Problem(_loc(row), exc.message)])
     try:
         if row.call != "batch":
             return validate_single(payload, row.call, row.received_at)

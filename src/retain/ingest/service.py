@@ -203,7 +203,11 @@ def _stored_object(value: Any, what: str) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
     if value is not None:
-        log.warning("%s is %s, not a JSON object: replaced by the new traits", what, type(value))
+        log.warning(
+            "%s is a JSON %s, not an object: replaced by the new traits",
+            what,
+            type(value).__name__,
+        )
     return {}
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import logging
 import zlib
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from retain.core.tracking import (
     Problem,
     Rejected,
     Validated,
+    read_json,
     storable,
     validate_batch,
     validate_single,
@@ -100,7 +100,7 @@ def _handle(request: HttpRequest, call: str) -> HttpResponse:
     source = _authenticate(header_key) if header_key is not None else None
     submission = Submission(source.id if source else None, call, received_at)
     try:
-        payload = _json(raw)
+        payload = _json(raw, call)
         if source is None:
             source = _authenticate(_body_key(payload))
             submission.source_id = source.id
@@ -192,21 +192,11 @@ def _authenticate(key: str) -> Source:
     return source
 
 
-def _json(raw: bytes) -> Any:
+def _json(raw: bytes, call: str) -> Any:
     try:
-        return json.loads(raw)
-    except UnicodeDecodeError as exc:
-        msg = f"the body is not UTF-8 ({exc.reason} at byte {exc.start})"
-        raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
-    except json.JSONDecodeError as exc:
-        msg = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
-    except RecursionError:
-        msg = "invalid JSON: nested too deeply to read"
-        raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        msg = f"invalid JSON: {exc}"
-        raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
+        return read_json(raw, batch=call == "batch")
+    except BodyError as exc:
+        raise HttpProblem(400, exc.code, exc.message, exc.problems) from None
 
 
 def _sent_at_text(payload: Any, call: str) -> str:
