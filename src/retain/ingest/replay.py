@@ -62,10 +62,15 @@ def replay_one(row: QuarantinedMessage) -> Replayed:
         validated = _validate(row)
         whole_body = row.index is None and row.call == "batch"
         if validated.rejected and not whole_body:
-            row.reasons = [p.as_dict() for r in validated.rejected for p in r.problems]
+            row.reasons = [service.reason(p) for r in validated.rejected for p in r.problems]
             row.save(update_fields=["reasons"])
             return Replayed(row.id, False, 0, row.reasons)
-        stored = service.store_messages(validated.accepted, row.received_at)
+        stored, refused = service.store_isolated(validated.accepted, row.received_at)
+        if refused and not whole_body:  # the store refuses it still: it stays pending
+            row.reasons = [service.reason(p) for r in refused for p in r.problems]
+            row.save(update_fields=["reasons"])
+            return Replayed(row.id, False, 0, row.reasons)
+        validated.rejected += refused
         if validated.rejected:
             service.quarantine(
                 Submission(

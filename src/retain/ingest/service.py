@@ -58,25 +58,25 @@ def write(submission: Submission) -> Outcome:
     """Store and quarantine one submission atomically (a savepoint inside a caller's
     transaction); a message the store refuses is quarantined alone."""
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                stored = store_messages(submission.accepted, submission.received_at)
-            refused: list[Rejected] = []
-        except UNAVAILABLE:
-            raise
-        except Exception:
-            log.exception("the store refused a batch; storing its messages one by one")
-            stored, refused = _one_by_one(submission.accepted, submission.received_at)
+        stored, refused = store_isolated(submission.accepted, submission.received_at)
         rejected = [*submission.rejected, *refused]
         quarantine(submission, rejected)
     duplicates = len(submission.accepted) - len(refused) - stored
     return Outcome(stored, duplicates, len(rejected), refused)
 
 
-def _one_by_one(
+def store_isolated(
     messages: Sequence[Message], received_at: dt.datetime
 ) -> tuple[int, list[Rejected]]:
-    """Store each message in its own savepoint: (how many were new, the refused ones)."""
+    """`store_messages`, and when the store refuses them for a reason other than being
+    unavailable, each message in its own savepoint: (how many were new, the refused ones)."""
+    try:
+        with transaction.atomic():
+            return store_messages(messages, received_at), []
+    except UNAVAILABLE:
+        raise
+    except Exception:
+        log.exception("the store refused a batch; storing its messages one by one")
     stored, refused = 0, []
     for message in messages:
         try:
@@ -224,14 +224,15 @@ def quarantine(
             index=r.index,
             batch_sent_at=storable(submission.batch_sent_at),
             payload=payload_text(r.raw),
-            reasons=[_reason(p) for p in r.problems],
+            reasons=[reason(p) for p in r.problems],
         )
         for r in (submission.rejected if rejected is None else rejected)
     ]
     return QuarantinedMessage.objects.bulk_create(rows)
 
 
-def _reason(problem: Problem) -> dict[str, Any]:
+def reason(problem: Problem) -> dict[str, Any]:
+    """A problem as a quarantine reason, in storable text."""
     loc = [storable(x) if isinstance(x, str) else x for x in problem.loc]
     return {"loc": loc, "msg": storable(problem.msg)}
 

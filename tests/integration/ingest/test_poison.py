@@ -4,6 +4,7 @@ the valid message of the same batch is stored; a 503 only ever means the store f
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.test import Client
 
 from retain.app import models as m
 from retain.core import tracking
-from retain.ingest import service, views
+from retain.ingest import replay, service, views
 
 from .conftest import auth
 
@@ -222,3 +223,22 @@ def test_an_unexpected_error_is_a_json_500(
     assert body["code"] == "internal_error"
     assert "RuntimeError" in body["message"]
     assert "ingest /v1/batch failed" in caplog.text
+
+
+def test_replaying_a_message_the_store_refuses_keeps_it_pending(
+    write_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tracking, "value_problems", lambda raw, loc: [])
+    row = m.QuarantinedMessage.objects.create(
+        source=m.Source.objects.get(),
+        received_at=dt.datetime.now(dt.UTC),
+        index=0,
+        payload=bad_track('"properties": {"t": NaN}'),
+        reasons=[],
+    )
+    (result,) = replay.replay([row])
+    assert (result.ok, result.stored) == (False, 0)
+    assert result.reasons[0]["msg"].startswith("the store refused this message (")
+    row.refresh_from_db()
+    assert (row.status, row.reasons) == ("pending", result.reasons)
+    assert not m.Event.objects.exists()
