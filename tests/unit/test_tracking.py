@@ -373,3 +373,18 @@ def test_every_message_is_accepted_or_rejected_with_reasons(
         assert storable_json([*texts, message.group_id, message.type])
         assert message.timestamp - received <= MAX_FUTURE
         assert message.timestamp.tzinfo is dt.UTC
+
+
+def test_calls_outside_the_senders_allowed_ones_are_refused() -> None:
+    body = {"batch": [TRACK, {"type": "group", "userId": "u", "groupId": "g"}]}
+    out = validate_batch(body, NOW, allowed=("track", "page"))
+    assert [m.type for m in out.accepted] == ["track"]
+    assert out.rejected[0].problems == (
+        Problem(
+            ("batch", 1, "type"),
+            "this source's write key may send only track, page; group calls are refused",
+        ),
+    )
+    single = validate_single({"userId": "u"}, "identify", NOW, allowed=("track",))
+    assert [p.loc for r in single.rejected for p in r.problems] == [("type",)]
+    assert len(validate_batch(body, NOW).accepted) == 2  # no limit: every call

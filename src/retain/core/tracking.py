@@ -24,7 +24,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -339,8 +339,11 @@ def parse_time(value: Any) -> dt.datetime:
         ) from None
 
 
-def validate_batch(payload: Any, received_at: dt.datetime) -> Validated:
-    """Validate a `/v1/batch` body: `{"batch": [message, ...], "sentAt": ...}`."""
+def validate_batch(
+    payload: Any, received_at: dt.datetime, *, allowed: Collection[str] | None = None
+) -> Validated:
+    """Validate a `/v1/batch` body: `{"batch": [message, ...], "sentAt": ...}`; `allowed`:
+    the call types the sender may send (None: all)."""
     if not isinstance(payload, dict):
         raise BodyError("invalid_body", "the body must be a JSON object", [_not_object(())])
     batch = payload.get("batch")
@@ -354,17 +357,22 @@ def validate_batch(payload: Any, received_at: dt.datetime) -> Validated:
     sent_at = _batch_sent_at(payload.get("sentAt"))
     out = Validated()
     for index, raw in enumerate(batch):
-        result = validate_message(raw, ("batch", index), received_at, sent_at=sent_at)
+        result = validate_message(
+            raw, ("batch", index), received_at, sent_at=sent_at, allowed=allowed
+        )
         _collect(out, result, raw, index)
     return out
 
 
-def validate_single(payload: Any, call: str, received_at: dt.datetime) -> Validated:
+def validate_single(
+    payload: Any, call: str, received_at: dt.datetime, *, allowed: Collection[str] | None = None
+) -> Validated:
     """Validate the body of a single call (`/v1/track`, `/v1/identify`, ...)."""
     if not isinstance(payload, dict):
         raise BodyError("invalid_body", "the body must be a JSON object", [_not_object(())])
     out = Validated()
-    _collect(out, validate_message(payload, (), received_at, call=call), payload, None)
+    result = validate_message(payload, (), received_at, call=call, allowed=allowed)
+    _collect(out, result, payload, None)
     return out
 
 
@@ -375,8 +383,10 @@ def validate_message(
     *,
     call: str | None = None,
     sent_at: dt.datetime | None = None,
+    allowed: Collection[str] | None = None,
 ) -> Message | list[Problem]:
-    """A `Message`, or every `Problem` of the raw message at `loc`."""
+    """A `Message`, or every `Problem` of the raw message at `loc`; a call type not in
+    `allowed` (when given: the sender's permitted calls) is a problem."""
     if isinstance(raw, TooDeep):
         return [Problem(loc, f"nested deeper than {MAX_DEPTH} levels")]
     if not isinstance(raw, dict):
@@ -390,6 +400,10 @@ def validate_message(
         limit = MAX_MESSAGE_BYTES // 1024
         return [Problem(loc, f"the message is {size:,} bytes; the limit is {limit} KB")]
     kind = call or _call(raw, loc, problems)
+    if allowed is not None and kind and kind not in allowed:
+        only = ", ".join(c for c in CALLS if c in allowed)
+        msg = f"this source's write key may send only {only}; {kind} calls are refused"
+        problems.append(Problem((*loc, "type"), msg))
     fields = _Fields(raw, loc, problems)
     user_id, anonymous_id = fields.ident("userId"), fields.ident("anonymousId")
     if not user_id and not anonymous_id and not _has_problem(problems, loc, "userId"):

@@ -93,19 +93,23 @@ def _validate(row: QuarantinedMessage) -> Validated:
         payload = read_json(row.payload, batch=row.call == "batch" and row.index is None)
     except BodyError as exc:
         return _rejected(row, [Problem(_loc(row), exc.message)])
+    allowed = row.source.calls if row.source is not None else None
     try:
         if row.call != "batch":
-            return validate_single(payload, row.call, row.received_at)
+            return validate_single(payload, row.call, row.received_at, allowed=allowed)
         if row.index is None:
-            return validate_batch(payload, row.received_at)
-        return _one_of_batch(row, payload)
+            return validate_batch(payload, row.received_at, allowed=allowed)
+        return _one_of_batch(row, payload, allowed)
     except BodyError as exc:
         return _rejected(row, exc.problems)
 
 
-def _one_of_batch(row: QuarantinedMessage, payload: object) -> Validated:
+def _one_of_batch(
+    row: QuarantinedMessage, payload: object, allowed: tuple[str, ...] | None
+) -> Validated:
     sent_at = parse_time(row.batch_sent_at) if row.batch_sent_at else None
-    result = validate_message(payload, _loc(row), row.received_at, sent_at=sent_at)
+    loc, received = _loc(row), row.received_at
+    result = validate_message(payload, loc, received, sent_at=sent_at, allowed=allowed)
     if isinstance(result, Message):
         return Validated(accepted=[result])
     return _rejected(row, result)

@@ -105,7 +105,7 @@ def _handle(request: HttpRequest, call: str) -> HttpResponse:
             source = _authenticate(_body_key(payload))
             submission.source_id = source.id
         submission.batch_sent_at = _sent_at_text(payload, call)
-        validated = _validate(payload, call, received_at)
+        validated = _validate(payload, call, received_at, source.calls)
     except HttpProblem as problem:
         if source is not None and problem.status == 400:
             text = storable(raw.decode("utf-8", errors="replace"))
@@ -204,11 +204,13 @@ def _sent_at_text(payload: Any, call: str) -> str:
     return storable(sent_at)[:64] if isinstance(sent_at, str) else ""
 
 
-def _validate(payload: Any, call: str, received_at: dt.datetime) -> Validated:
+def _validate(
+    payload: Any, call: str, received_at: dt.datetime, allowed: tuple[str, ...] | None
+) -> Validated:
     try:
         if call == "batch":
-            return validate_batch(payload, received_at)
-        return validate_single(payload, call, received_at)
+            return validate_batch(payload, received_at, allowed=allowed)
+        return validate_single(payload, call, received_at, allowed=allowed)
     except BodyError as exc:
         raise HttpProblem(400, exc.code, exc.message, exc.problems) from None
 

@@ -17,7 +17,8 @@ from django.test import Client
 
 from retain.app import models as m
 from retain.core import tracking
-from retain.ingest import replay, service, views
+from retain.errors import RetainError
+from retain.ingest import replay, service, sources, views
 
 from .conftest import auth
 
@@ -242,3 +243,48 @@ def test_replaying_a_message_the_store_refuses_keeps_it_pending(
     row.refresh_from_db()
     assert (row.status, row.reasons) == ("pending", result.reasons)
     assert not m.Event.objects.exists()
+
+
+def test_a_browser_key_may_send_only_its_calls(db: None) -> None:
+    """L4: a key limited to track, page and screen cannot rename an account with group."""
+    key = sources.create("browser", ["track", "page", "screen", "track"])[1]
+    assert m.Source.objects.get(name="browser").allowed_calls == "track,page,screen"
+    m.Account.objects.create(external_id="acct", name="Acme")
+    rename = '{"type": "group", "userId": "u", "messageId": "bad-1", "groupId": "acct", '
+    rename += '"traits": {"name": "=HYPERLINK(1)", "plan": "free"}}'
+    response = post_text('{"batch": [' + GOOD + ", " + rename + "]}", key)
+    body = response.json()
+    assert (response.status_code, body["code"], body["accepted"]) == (400, "invalid_messages", 1)
+    assert body["errors"] == [
+        {
+            "loc": ["batch", 1, "type"],
+            "msg": "this source's write key may send only track, page, screen; "
+            "group calls are refused",
+        }
+    ]
+    account = m.Account.objects.get(external_id="acct")
+    assert (account.name, account.plan, account.custom_attributes) == ("Acme", "", {})
+    assert set(m.Event.objects.values_list("message_id", flat=True)) == {"good-1"}
+    kept = m.QuarantinedMessage.objects.get()
+    assert kept.reasons == body["errors"]
+    # a replay applies the source's limit too
+    (result,) = replay.replay([kept])
+    assert not result.ok
+    assert m.Account.objects.get(external_id="acct").name == "Acme"
+    # the single-call endpoint is limited the same way; other keys may send everything
+    status = Client().post(
+        "/v1/identify",
+        b'{"userId": "u"}',
+        content_type="application/json",
+        headers={"Authorization": auth(key)},
+    )
+    assert status.json()["errors"][0]["loc"] == ["type"]
+    server_key = sources.create("server")[1]
+    assert post_text('{"batch": [' + rename + "]}", server_key).status_code == 200
+    assert m.Account.objects.get(external_id="acct").name == "=HYPERLINK(1)"
+
+
+def test_unknown_call_types_are_refused_when_creating_a_source(db: None) -> None:
+    with pytest.raises(RetainError, match="unknown call type 'alias'"):
+        sources.create("web", ["track", "alias"])
+    assert not m.Source.objects.exists()
