@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from retain.core.tracking import (
     CALLS,
+    EARLIEST,
     MAX_DEPTH,
     MAX_FUTURE,
     BodyError,
@@ -225,6 +226,18 @@ def test_timestamps_more_than_a_day_ahead_are_refused() -> None:
     assert "after the clock-skew correction" in found.msg
 
 
+def test_timestamps_before_1970_are_refused() -> None:
+    assert ok(TRACK | {"timestamp": "1970-01-01T00:00:00Z"}).timestamp == EARLIEST
+    (found,) = problems(TRACK | {"timestamp": "1969-12-31T23:59:59Z"})
+    assert found == Problem(
+        ("batch", 4, "timestamp"),
+        "1969-12-31T23:59:59+00:00 is before 1970-01-01, the earliest event time; "
+        "is a clock wrong?",
+    )
+    (found,) = problems(TRACK | {"timestamp": "1971-01-01T00:00:00Z", "sentAt": "2027-06-01"})
+    assert "after the clock-skew correction is before 1970-01-01" in found.msg
+
+
 def test_storable_text_escapes_nul_and_surrogates() -> None:
     assert storable("a\x00b\ud800c\udfffé") == "a\\u0000b\\ud800c\\udfffé"
     raw = {"k\ud800": ["\x00", float("nan")], "é": 1}
@@ -374,6 +387,7 @@ def test_every_message_is_accepted_or_rejected_with_reasons(
         texts = (message.message_id, message.user_id, message.anonymous_id, message.name)
         assert storable_json([*texts, message.group_id, message.type])
         assert message.timestamp - received <= MAX_FUTURE
+        assert message.timestamp >= EARLIEST
         assert message.timestamp.tzinfo is dt.UTC
 
 

@@ -8,8 +8,9 @@ A body that cannot be read as messages at all raises `BodyError`.
 
 Timestamps follow Segment's clock-skew correction: when `sentAt` is given (on the message or
 the batch), `timestamp = timestamp + (receivedAt - sentAt)`; without a `timestamp` the
-message is dated `receivedAt`. A corrected time more than `MAX_FUTURE` after `receivedAt`, or
-one the correction pushes out of the years 1 to 9999, is a problem of that message.
+message is dated `receivedAt`. A corrected time more than `MAX_FUTURE` after `receivedAt`,
+before `EARLIEST` (1970), or one the correction pushes out of the years 1 to 9999, is a
+problem of that message.
 
 Values no store can keep are problems of their message too, wherever they are (keys
 included): numbers that are not finite (`NaN`, `Infinity`, `1e400`), lone UTF-16 surrogates,
@@ -30,6 +31,7 @@ from typing import Any
 
 __all__ = [
     "CALLS",
+    "EARLIEST",
     "MAX_BATCH_BYTES",
     "MAX_DEPTH",
     "MAX_FUTURE",
@@ -60,6 +62,9 @@ MAX_ID_LENGTH = 200
 MAX_EMAIL_LENGTH = 254
 MAX_DEPTH = 64  # nesting levels of a message; the message object itself is level 1
 MAX_FUTURE = dt.timedelta(days=1)  # how far after its receipt a corrected timestamp may be
+# The earliest event time: older ones are a wrong clock or conversion, and would move the
+# start of every history (health scoring counts back from the first event) out of range.
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MAX_VALUE_PROBLEMS = 5  # unstorable values reported per message; the rest are counted
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -546,6 +551,11 @@ def _timestamp(
             return None
     if stamp - received_at > MAX_FUTURE:
         problems.append(Problem(where, _too_late(stamp, received_at, sent_at is not None)))
+        return None
+    if stamp < EARLIEST:
+        how = " after the clock-skew correction" if sent_at is not None else ""
+        msg = f"{stamp.isoformat()}{how} is before {EARLIEST:%Y-%m-%d}, the earliest event time"
+        problems.append(Problem(where, msg + "; is a clock wrong?"))
         return None
     return stamp
 

@@ -64,6 +64,9 @@ CASES = {
         bad_track('"timestamp": "0001-01-01T00:00:00Z", "sentAt": "2100-01-01T00:00:00Z"'),
         "clock-skew correction",
     ),
+    "timestamp in year 1 (breaks scoring's history)": Case(
+        bad_track('"timestamp": "0001-01-01T00:00:00Z"'), "is before 1970-01-01"
+    ),
     "timestamp in 9999": Case(
         bad_track('"timestamp": "9999-01-01T00:00:00Z"'), "more than 1 day after"
     ),
