@@ -291,3 +291,11 @@ def test_unknown_call_types_are_refused_when_creating_a_source(db: None) -> None
     with pytest.raises(RetainError, match="unknown call type 'alias'"):
         sources.create("web", ["track", "alias"])
     assert not m.Source.objects.exists()
+
+
+@pytest.mark.parametrize("odd", ["\\u0000", "\\ud800"])
+def test_a_write_key_with_nul_or_a_surrogate_is_401(db: None, odd: str) -> None:
+    body = '{"writeKey": "rk_' + odd + 'abcdefghijklmnop", "batch": [' + GOOD + "]}"
+    response = post_text(body, None)
+    assert (response.status_code, response.json()["code"]) == (401, "invalid_write_key")
+    assert not m.Event.objects.exists()
