@@ -16,11 +16,21 @@ sources_app = typer.Typer(help="Event sources and their write keys.", no_args_is
 
 @sources_app.command("create")
 @needs_store
-def sources_create(name: Annotated[str, typer.Argument(help="A name, e.g. web-app.")]) -> None:
+def sources_create(
+    name: Annotated[str, typer.Argument(help="A name, e.g. web-app.")],
+    calls: Annotated[
+        str,
+        typer.Option(
+            "--calls",
+            help="Only these call types, comma-separated (e.g. track,page,screen for a key "
+            "shipped in browser code); default: all.",
+        ),
+    ] = "",
+) -> None:
     """Create a source and print its write key (shown once; only a hash is kept)."""
     from retain.ingest import sources
 
-    source, key = sources.create(name)
+    source, key = sources.create(name, calls.split(","))
     console.print(f"Created source {source.name}. Its write key (keep it, it is not shown again):")
     typer.echo(key)
 
@@ -28,12 +38,14 @@ def sources_create(name: Annotated[str, typer.Argument(help="A name, e.g. web-ap
 @sources_app.command("list")
 @needs_store
 def sources_list() -> None:
-    """List sources: name, key prefix, created, revoked."""
+    """List sources: name, key prefix, call types allowed, created, revoked."""
     from retain.app.models import Source
 
-    table = Table("name", "key prefix", "created", "revoked")
+    table = Table("name", "key prefix", "calls", "created", "revoked")
     for s in Source.objects.all():
-        table.add_row(s.name, s.key_prefix + "…", f"{s.created_at:%Y-%m-%d %H:%M}", str(s.revoked))
+        calls = s.allowed_calls.replace(",", ", ") or "all"
+        created = f"{s.created_at:%Y-%m-%d %H:%M}"
+        table.add_row(s.name, s.key_prefix + "…", calls, created, str(s.revoked))
     console.print(table)
 
 

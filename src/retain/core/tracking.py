@@ -8,7 +8,14 @@ A body that cannot be read as messages at all raises `BodyError`.
 
 Timestamps follow Segment's clock-skew correction: when `sentAt` is given (on the message or
 the batch), `timestamp = timestamp + (receivedAt - sentAt)`; without a `timestamp` the
-message is dated `receivedAt`.
+message is dated `receivedAt`. A corrected time more than `MAX_FUTURE` after `receivedAt`,
+before `EARLIEST` (1970), or one the correction pushes out of the years 1 to 9999, is a
+problem of that message.
+
+Values no store can keep are problems of their message too, wherever they are (keys
+included): numbers that are not finite (`NaN`, `Infinity`, `1e400`), lone UTF-16 surrogates,
+NUL characters, and nesting deeper than `MAX_DEPTH` levels. So whatever is accepted can be
+written as strict JSON in UTF-8 on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -16,26 +23,36 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
     "CALLS",
+    "EARLIEST",
     "MAX_BATCH_BYTES",
+    "MAX_DEPTH",
+    "MAX_FUTURE",
     "MAX_ID_LENGTH",
     "MAX_MESSAGE_BYTES",
     "BodyError",
     "Message",
     "Problem",
     "Rejected",
+    "TooDeep",
     "Validated",
     "message_size",
     "parse_time",
+    "payload_text",
+    "read_json",
+    "storable",
     "utc_time",
     "validate_batch",
     "validate_message",
     "validate_single",
+    "value_problems",
 ]
 
 CALLS = ("track", "identify", "group", "page", "screen")
@@ -43,6 +60,16 @@ MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_BYTES = 500 * 1024
 MAX_ID_LENGTH = 200
 MAX_EMAIL_LENGTH = 254
+MAX_DEPTH = 64  # nesting levels of a message; the message object itself is level 1
+MAX_FUTURE = dt.timedelta(days=1)  # how far after its receipt a corrected timestamp may be
+# The earliest event time: older ones are a wrong clock or conversion, and would move the
+# start of every history (health scoring counts back from the first event) out of range.
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MAX_VALUE_PROBLEMS = 5  # unstorable values reported per message; the rest are counted
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# JSON strings (skipped whole) and the punctuation that gives the structure
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
 
 Loc = tuple[str | int, ...]
 
@@ -73,6 +100,13 @@ class Message:
     properties: dict[str, Any]
     traits: dict[str, Any]
     context: dict[str, Any]
+    loc: Loc = ()  # where it was in the request body, e.g. ("batch", 3)
+    raw: Any = field(default=None, compare=False, repr=False)  # as received, for quarantine
+
+    def rejected(self, msg: str) -> Rejected:
+        """This message as rejected after all (e.g. the store refused it), with a reason."""
+        index = self.loc[1] if len(self.loc) > 1 and isinstance(self.loc[1], int) else None
+        return Rejected(index, self.raw, (Problem(self.loc or ("body",), msg),))
 
 
 @dataclass(frozen=True)
@@ -92,6 +126,10 @@ class Validated:
     rejected: list[Rejected] = field(default_factory=list)
 
 
+class TooDeep(str):
+    """The text of a batch message nested too deeply for the JSON parser (it is rejected)."""
+
+
 class BodyError(ValueError):
     """The body as a whole is unusable (not an object, `batch` not a list, ...)."""
 
@@ -102,9 +140,184 @@ class BodyError(ValueError):
         self.problems = problems
 
 
+def read_json(raw: bytes | str, *, batch: bool) -> Any:
+    """A request body as JSON, or BodyError("invalid_json"). A batch too deep for the parser
+    is read without its too-deep messages: each is left as its `TooDeep` text, to reject."""
+    try:
+        try:
+            return json.loads(raw)
+        except RecursionError:
+            text = raw.decode() if isinstance(raw, bytes) else raw
+            payload = _without_deep_messages(text) if batch else None
+            if payload is None:
+                raise
+            return payload
+    except UnicodeDecodeError as exc:
+        msg = f"the body is not UTF-8 ({exc.reason} at byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        msg = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    except RecursionError:
+        msg = f"invalid JSON: nested too deeply to read (a message may have {MAX_DEPTH} levels)"
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        msg = f"invalid JSON: {exc}"
+    raise BodyError("invalid_json", msg, [Problem(("body",), msg)])
+
+
+def _without_deep_messages(text: str) -> Any:
+    """`{"batch": [...]}` text parsed with each message nested deeper than MAX_DEPTH replaced
+    by its `TooDeep` text; None when the body is still unreadable."""
+    spans = _deep_messages(text)
+    if not spans:
+        return None
+    parts, last = [], 0
+    for _, start, end in spans:
+        parts += [text[last:start], "null"]
+        last = end
+    parts.append(text[last:])
+    try:
+        payload = json.loads("".join(parts))
+    except (RecursionError, ValueError):
+        return None
+    messages = payload.get("batch") if isinstance(payload, dict) else None
+    if not isinstance(messages, list):
+        return None
+    for index, start, end in spans:
+        messages[index] = TooDeep(text[start:end])
+    return payload
+
+
+def _deep_messages(text: str) -> list[tuple[int, int, int]]:
+    """(index, start, end) of the messages of the body's `batch` list that are nested deeper
+    than MAX_DEPTH levels, found by counting brackets outside strings (no recursion)."""
+    found: list[tuple[int, int, int]] = []
+    depth, key, last_text = 0, "", ""
+    in_batch, index, start, deepest = False, 0, -1, 0
+    for token in _TOKEN.finditer(text):
+        t = token.group()
+        if t[0] == '"':
+            last_text = t
+        elif t == ":" and depth == 1:
+            key = last_text
+        elif t == "," and depth == 1:
+            key = ""
+        elif t == "," and depth == 2 and in_batch:
+            index += 1
+        elif t in "[{":
+            depth += 1
+            if depth == 2 and t == "[" and key == '"batch"':
+                in_batch, index = True, 0
+            elif depth == 3 and in_batch:
+                start, deepest = token.start(), depth
+            deepest = max(deepest, depth)
+        elif t in "]}":
+            if depth == 3 and in_batch and start >= 0:
+                if deepest - 2 > MAX_DEPTH:
+                    found.append((index, start, token.end()))
+                start = -1
+            elif depth == 2 and in_batch:
+                in_batch, key = False, ""
+            depth -= 1
+    return found
+
+
 def message_size(raw: Any) -> int:
     """Bytes of a message as compact UTF-8 JSON (what the 32 KB limit counts)."""
     return len(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def storable(text: str) -> str:
+    """`text` with NUL characters and lone UTF-16 surrogates written as JSON escapes
+    (`\\u0000`, `\\ud800`), so that SQLite and PostgreSQL can keep it (quarantine, reasons)."""
+    return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def payload_text(raw: Any) -> str:
+    """A raw message as storable text for the quarantine: compact JSON (text, an unreadable
+    body, as it is), NUL and lone surrogates escaped so the text still reads back the same."""
+    if isinstance(raw, str):
+        return storable(raw)
+    try:
+        text = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:  # deeper than the encoder goes: keep the message, cut its depths
+        text = json.dumps(_pruned(raw, MAX_DEPTH + 1), ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:  # not JSON at all (a caller's Python object)
+        text = json.dumps({"unreadable": f"{type(exc).__name__}: {exc}"[:500]})
+    return storable(text)
+
+
+def value_problems(raw: Any, loc: Loc) -> list[Problem]:
+    """Every value in `raw` that no store can keep, located (keys included): a number that is
+    not finite, text with NUL or a lone surrogate, nesting deeper than MAX_DEPTH levels."""
+    found: list[Problem] = []
+    more = 0
+    stack: list[tuple[Any, Loc, int]] = [(raw, loc, 1)]
+    while stack:
+        value, where, depth = stack.pop()
+        problem = _value_problem(value, depth)
+        children: list[tuple[Any, Loc, int]] = []
+        if problem is None and isinstance(value, dict):
+            for key, child in value.items():
+                name = storable(key) if isinstance(key, str) else str(key)
+                key_problem = _text_problem(key) if isinstance(key, str) else "a key is not text"
+                if key_problem is not None:
+                    more += _add_capped(found, Problem((*where, name), f"key: {key_problem}"))
+                children.append((child, (*where, name), depth + 1))
+        elif problem is None and isinstance(value, list):
+            children = [(child, (*where, i), depth + 1) for i, child in enumerate(value)]
+        if problem is not None:
+            more += _add_capped(found, Problem(where, problem))
+        stack.extend(reversed(children))
+    if more:
+        found.append(Problem(loc, f"and {more} more values like these"))
+    return found
+
+
+def _add_capped(found: list[Problem], problem: Problem) -> int:
+    """Keep the first MAX_VALUE_PROBLEMS problems; 1 when this one is only counted."""
+    if len(found) < MAX_VALUE_PROBLEMS:
+        found.append(problem)
+        return 0
+    return 1
+
+
+def _value_problem(value: Any, depth: int) -> str | None:
+    if isinstance(value, dict | list):
+        return f"nested deeper than {MAX_DEPTH} levels" if depth > MAX_DEPTH else None
+    if isinstance(value, str):
+        return _text_problem(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number (JSON has no NaN or Infinity; 1e400 is too large)"
+    if value is None or isinstance(value, bool | int | float):
+        return None
+    return f"not a JSON value ({type(value).__name__})"
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character (\\u0000), which PostgreSQL cannot store"
+    if _SURROGATE.search(text):
+        return "contains a lone UTF-16 surrogate (like \\ud800), which is not valid Unicode"
+    return None
+
+
+def _pruned(value: Any, limit: int) -> Any:
+    """A copy of a JSON-like value with containers deeper than `limit` levels replaced by a
+    note (built without recursion: the value may be too deep for it)."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 1)]
+    while stack:
+        item, parent, slot, depth = stack.pop()
+        if isinstance(item, dict | list) and depth > limit:
+            parent[slot] = f"(nested deeper than {limit} levels: cut)"
+        elif isinstance(item, dict):
+            parent[slot] = copy = dict.fromkeys(map(str, item))
+            stack.extend((v, copy, str(k), depth + 1) for k, v in item.items())
+        elif isinstance(item, list):
+            parent[slot] = items = [None] * len(item)
+            stack.extend((v, items, i, depth + 1) for i, v in enumerate(item))
+        else:
+            parent[slot] = item
+    return root[0]
 
 
 def utc_time(value: str | dt.datetime) -> dt.datetime:
@@ -131,8 +344,11 @@ def parse_time(value: Any) -> dt.datetime:
         ) from None
 
 
-def validate_batch(payload: Any, received_at: dt.datetime) -> Validated:
-    """Validate a `/v1/batch` body: `{"batch": [message, ...], "sentAt": ...}`."""
+def validate_batch(
+    payload: Any, received_at: dt.datetime, *, allowed: Collection[str] | None = None
+) -> Validated:
+    """Validate a `/v1/batch` body: `{"batch": [message, ...], "sentAt": ...}`; `allowed`:
+    the call types the sender may send (None: all)."""
     if not isinstance(payload, dict):
         raise BodyError("invalid_body", "the body must be a JSON object", [_not_object(())])
     batch = payload.get("batch")
@@ -146,17 +362,22 @@ def validate_batch(payload: Any, received_at: dt.datetime) -> Validated:
     sent_at = _batch_sent_at(payload.get("sentAt"))
     out = Validated()
     for index, raw in enumerate(batch):
-        result = validate_message(raw, ("batch", index), received_at, sent_at=sent_at)
+        result = validate_message(
+            raw, ("batch", index), received_at, sent_at=sent_at, allowed=allowed
+        )
         _collect(out, result, raw, index)
     return out
 
 
-def validate_single(payload: Any, call: str, received_at: dt.datetime) -> Validated:
+def validate_single(
+    payload: Any, call: str, received_at: dt.datetime, *, allowed: Collection[str] | None = None
+) -> Validated:
     """Validate the body of a single call (`/v1/track`, `/v1/identify`, ...)."""
     if not isinstance(payload, dict):
         raise BodyError("invalid_body", "the body must be a JSON object", [_not_object(())])
     out = Validated()
-    _collect(out, validate_message(payload, (), received_at, call=call), payload, None)
+    result = validate_message(payload, (), received_at, call=call, allowed=allowed)
+    _collect(out, result, payload, None)
     return out
 
 
@@ -167,16 +388,27 @@ def validate_message(
     *,
     call: str | None = None,
     sent_at: dt.datetime | None = None,
+    allowed: Collection[str] | None = None,
 ) -> Message | list[Problem]:
-    """A `Message`, or every `Problem` of the raw message at `loc`."""
+    """A `Message`, or every `Problem` of the raw message at `loc`; a call type not in
+    `allowed` (when given: the sender's permitted calls) is a problem."""
+    if isinstance(raw, TooDeep):
+        return [Problem(loc, f"nested deeper than {MAX_DEPTH} levels")]
     if not isinstance(raw, dict):
         return [_not_object(loc)]
+    unstorable = value_problems(raw, loc)
+    if unstorable:  # nothing else can be checked safely (or printed) in such a message
+        return unstorable
     problems: list[Problem] = []
     size = message_size(raw)
     if size > MAX_MESSAGE_BYTES:
         limit = MAX_MESSAGE_BYTES // 1024
         return [Problem(loc, f"the message is {size:,} bytes; the limit is {limit} KB")]
     kind = call or _call(raw, loc, problems)
+    if allowed is not None and kind and kind not in allowed:
+        only = ", ".join(c for c in CALLS if c in allowed)
+        msg = f"this source's write key may send only {only}; {kind} calls are refused"
+        problems.append(Problem((*loc, "type"), msg))
     fields = _Fields(raw, loc, problems)
     user_id, anonymous_id = fields.ident("userId"), fields.ident("anonymousId")
     if not user_id and not anonymous_id and not _has_problem(problems, loc, "userId"):
@@ -202,6 +434,8 @@ def validate_message(
         properties=properties,
         traits=traits,
         context=context,
+        loc=loc,
+        raw=raw,
     )
 
 
@@ -307,9 +541,38 @@ def _timestamp(
     stamp, sent_at = stamps["timestamp"], stamps["sentAt"] or batch_sent_at
     if stamp is None:
         return received_at.astimezone(dt.UTC)
-    if sent_at is None:
-        return stamp
-    return stamp + (received_at - sent_at)
+    where = (*loc, "timestamp")
+    if sent_at is not None:
+        skew = received_at - sent_at
+        try:
+            stamp = stamp + skew
+        except OverflowError:
+            problems.append(Problem(where, _skew_overflow(stamp, skew)))
+            return None
+    if stamp - received_at > MAX_FUTURE:
+        problems.append(Problem(where, _too_late(stamp, received_at, sent_at is not None)))
+        return None
+    if stamp < EARLIEST:
+        how = " after the clock-skew correction" if sent_at is not None else ""
+        msg = f"{stamp.isoformat()}{how} is before {EARLIEST:%Y-%m-%d}, the earliest event time"
+        problems.append(Problem(where, msg + "; is a clock wrong?"))
+        return None
+    return stamp
+
+
+def _skew_overflow(stamp: dt.datetime, skew: dt.timedelta) -> str:
+    return (
+        f"the clock-skew correction (receivedAt - sentAt = {skew.days:,} days) moves "
+        f"{stamp.isoformat()} outside the years 1 to 9999; check timestamp and sentAt"
+    )
+
+
+def _too_late(stamp: dt.datetime, received_at: dt.datetime, corrected: bool) -> str:
+    how = " after the clock-skew correction" if corrected else ""
+    return (
+        f"{stamp.isoformat()}{how} is more than {MAX_FUTURE.days} day after the message "
+        f"was received ({received_at.astimezone(dt.UTC).isoformat()}); is a clock wrong?"
+    )
 
 
 def _batch_sent_at(value: Any) -> dt.datetime | None:

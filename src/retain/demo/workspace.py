@@ -24,6 +24,7 @@ def source(rows: Rows, seed: int, end: dt.date) -> None:
         key_hash=hashlib.sha256(raw.encode()).hexdigest(),
         created_at=_at(end - dt.timedelta(days=400), 9),
         revoked=False,
+        allowed_calls="",
     )
     rejected = [
         (

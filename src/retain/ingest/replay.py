@@ -10,7 +10,6 @@ stored, its invalid ones quarantined on their own.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from retain.core.tracking import (
     Rejected,
     Validated,
     parse_time,
+    read_json,
     validate_batch,
     validate_message,
     validate_single,
@@ -62,10 +62,15 @@ def replay_one(row: QuarantinedMessage) -> Replayed:
         validated = _validate(row)
         whole_body = row.index is None and row.call == "batch"
         if validated.rejected and not whole_body:
-            row.reasons = [p.as_dict() for r in validated.rejected for p in r.problems]
+            row.reasons = [service.reason(p) for r in validated.rejected for p in r.problems]
             row.save(update_fields=["reasons"])
             return Replayed(row.id, False, 0, row.reasons)
-        stored = service.store_messages(validated.accepted, row.received_at)
+        stored, refused = service.store_isolated(validated.accepted, row.received_at)
+        if refused and not whole_body:  # the store refuses it still: it stays pending
+            row.reasons = [service.reason(p) for r in refused for p in r.problems]
+            row.save(update_fields=["reasons"])
+            return Replayed(row.id, False, 0, row.reasons)
+        validated.rejected += refused
         if validated.rejected:
             service.quarantine(
                 Submission(
@@ -85,23 +90,26 @@ def replay_one(row: QuarantinedMessage) -> Replayed:
 
 def _validate(row: QuarantinedMessage) -> Validated:
     try:
-        payload = json.loads(row.payload)
-    except json.JSONDecodeError as exc:
-        msg = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        return _rejected(row, [Problem(_loc(row), msg)])
+        payload = read_json(row.payload, batch=row.call == "batch" and row.index is None)
+    except BodyError as exc:
+        return _rejected(row, [Problem(_loc(row), exc.message)])
+    allowed = row.source.calls if row.source is not None else None
     try:
         if row.call != "batch":
-            return validate_single(payload, row.call, row.received_at)
+            return validate_single(payload, row.call, row.received_at, allowed=allowed)
         if row.index is None:
-            return validate_batch(payload, row.received_at)
-        return _one_of_batch(row, payload)
+            return validate_batch(payload, row.received_at, allowed=allowed)
+        return _one_of_batch(row, payload, allowed)
     except BodyError as exc:
         return _rejected(row, exc.problems)
 
 
-def _one_of_batch(row: QuarantinedMessage, payload: object) -> Validated:
+def _one_of_batch(
+    row: QuarantinedMessage, payload: object, allowed: tuple[str, ...] | None
+) -> Validated:
     sent_at = parse_time(row.batch_sent_at) if row.batch_sent_at else None
-    result = validate_message(payload, _loc(row), row.received_at, sent_at=sent_at)
+    loc, received = _loc(row), row.received_at
+    result = validate_message(payload, loc, received, sent_at=sent_at, allowed=allowed)
     if isinstance(result, Message):
         return Validated(accepted=[result])
     return _rejected(row, result)

@@ -1,7 +1,11 @@
 """The write service of the ingest API: validated messages in, committed rows out.
 
 `write(submission)` stores one request's accepted messages and quarantines its rejected ones
-in one transaction. `identify` upserts the contact and its traits, `group` the account (traits
+in one transaction. When the store refuses the batch for a reason other than being
+unavailable (a value the validator missed, a bug), the messages are stored one by one, each in
+its own savepoint, so only the one the store refuses is quarantined.
+
+`identify` upserts the contact and its traits, `group` the account (traits
 into `custom_attributes`) and the contact's link to it; `track` events count in the daily
 rollups as soon as their user belongs to an account, and earlier events of a user are
 attributed (and counted) when an identify or group makes that so.
@@ -10,16 +14,21 @@ attributed (and counted) when an identify or group makes that so.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import InterfaceError, InternalError, OperationalError, transaction
 
 from retain.app import events as store
 from retain.app.events import EventRow
 from retain.app.models import Account, Contact, QuarantinedMessage
-from retain.core.tracking import Message, Rejected, parse_time
+from retain.core.tracking import Message, Problem, Rejected, parse_time, payload_text, storable
+
+log = logging.getLogger("retain.ingest")
+# The store itself failed (locked, disconnected, out of space): nothing can be kept, retry.
+UNAVAILABLE = (OperationalError, InterfaceError, InternalError)
 
 
 @dataclass
@@ -36,21 +45,51 @@ class Submission:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a write did: new events stored, duplicates skipped, messages quarantined."""
+    """What a write did: new events stored, duplicates skipped, messages quarantined, and the
+    accepted messages the store refused (quarantined too)."""
 
     stored: int
     duplicates: int
     quarantined: int
+    refused: list[Rejected] = field(default_factory=list)
 
 
 def write(submission: Submission) -> Outcome:
     """Store and quarantine one submission atomically (a savepoint inside a caller's
-    transaction)."""
+    transaction); a message the store refuses is quarantined alone."""
     with transaction.atomic():
-        stored = store_messages(submission.accepted, submission.received_at)
-        quarantine(submission)
-    accepted = len(submission.accepted)
-    return Outcome(stored, accepted - stored, len(submission.rejected))
+        stored, refused = store_isolated(submission.accepted, submission.received_at)
+        rejected = [*submission.rejected, *refused]
+        quarantine(submission, rejected)
+    duplicates = len(submission.accepted) - len(refused) - stored
+    return Outcome(stored, duplicates, len(rejected), refused)
+
+
+def store_isolated(
+    messages: Sequence[Message], received_at: dt.datetime
+) -> tuple[int, list[Rejected]]:
+    """`store_messages`, and when the store refuses them for a reason other than being
+    unavailable, each message in its own savepoint: (how many were new, the refused ones)."""
+    try:
+        with transaction.atomic():
+            return store_messages(messages, received_at), []
+    except UNAVAILABLE:
+        raise
+    except Exception:
+        log.exception("the store refused a batch; storing its messages one by one")
+    stored, refused = 0, []
+    for message in messages:
+        try:
+            with transaction.atomic():
+                stored += store_messages([message], received_at)
+        except UNAVAILABLE:
+            raise
+        except Exception as exc:
+            log.warning("the store refused message %r: %r", message.message_id, exc)
+            reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            msg = f"the store refused this message ({type(exc).__name__}: {reason})"
+            refused.append(message.rejected(storable(msg)))
+    return stored, refused
 
 
 def store_messages(messages: Sequence[Message], received_at: dt.datetime) -> int:
@@ -112,7 +151,7 @@ def identify(user_id: str, traits: dict[str, Any]) -> Contact:
     """Create or update the contact `user_id`: merge traits; name, email, createdAt fill
     the contact's fields."""
     contact, _ = Contact.objects.get_or_create(external_id=user_id)
-    contact.traits = {**(contact.traits or {}), **traits}
+    contact.traits = {**_stored_object(contact.traits, f"contact {user_id!r} traits"), **traits}
     name = traits.get("name") or " ".join(
         str(traits[k]) for k in ("firstName", "lastName") if isinstance(traits.get(k), str)
     )
@@ -135,7 +174,8 @@ def group(group_id: str, traits: dict[str, Any], user_id: str) -> Account:
     name = traits.get("name")
     label = name if isinstance(name, str) and 0 < len(name) <= 300 else group_id
     account, created = Account.objects.get_or_create(external_id=group_id, defaults={"name": label})
-    account.custom_attributes = {**(account.custom_attributes or {}), **traits}
+    stored = _stored_object(account.custom_attributes, f"account {group_id!r} custom_attributes")
+    account.custom_attributes = {**stored, **traits}
     if not created and label != group_id:
         account.name = label
     for key in ("industry", "plan"):
@@ -157,25 +197,49 @@ def attribute(user_ids: Iterable[str]) -> int:
     return store.attribute(store.contacts_by_user(user_ids))
 
 
-def quarantine(submission: Submission) -> list[QuarantinedMessage]:
-    """Keep every rejected message with its raw payload and reasons, for replay."""
+def _stored_object(value: Any, what: str) -> dict[str, Any]:
+    """A stored JSON attribute to merge into: a non-object (a list, text, imported before that
+    was refused) is nothing to merge, said in the log, and the new traits replace it."""
+    if isinstance(value, dict):
+        return value
+    if value is not None:
+        log.warning(
+            "%s is a JSON %s, not an object: replaced by the new traits",
+            what,
+            type(value).__name__,
+        )
+    return {}
+
+
+def quarantine(
+    submission: Submission, rejected: Sequence[Rejected] | None = None
+) -> list[QuarantinedMessage]:
+    """Keep every rejected message (the submission's, or these) with its raw payload and
+    reasons, for replay; as text every store can keep."""
     rows = [
         QuarantinedMessage(
             source_id=submission.source_id,
             received_at=submission.received_at,
             call=submission.call,
             index=r.index,
-            batch_sent_at=submission.batch_sent_at,
-            payload=r.raw if isinstance(r.raw, str) else store.dumps(r.raw),
-            reasons=[p.as_dict() for p in r.problems],
+            batch_sent_at=storable(submission.batch_sent_at),
+            payload=payload_text(r.raw),
+            reasons=[reason(p) for p in r.problems],
         )
-        for r in submission.rejected
+        for r in (submission.rejected if rejected is None else rejected)
     ]
     return QuarantinedMessage.objects.bulk_create(rows)
 
 
+def reason(problem: Problem) -> dict[str, Any]:
+    """A problem as a quarantine reason, in storable text."""
+    loc = [storable(x) if isinstance(x, str) else x for x in problem.loc]
+    return {"loc": loc, "msg": storable(problem.msg)}
+
+
 def _time_or_none(value: Any) -> dt.datetime | None:
+    """createdAt of identify traits as a time, or None (missing, not a time, out of range)."""
     try:
         return parse_time(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None

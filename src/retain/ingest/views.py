@@ -6,7 +6,9 @@ Answers:
   the index and reason of each in `errors`; rejected messages are quarantined for replay;
 - 400 `invalid_json` / `invalid_gzip` / `invalid_body` for an unreadable body (quarantined);
 - 401 `invalid_write_key`, 405 `method_not_allowed`, 413 `too_large`, 415 `unsupported_encoding`;
-- 503 `store_unavailable` when the store could not commit (nothing was stored; retry).
+- 503 `store_unavailable` when the store could not commit (nothing was stored; retry): only
+  ever a failure of the store, never a bad message (those are rejected and quarantined);
+- 500 `internal_error` for a bug (logged with its traceback), in the same JSON shape.
 """
 
 from __future__ import annotations
@@ -14,13 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import logging
 import zlib
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -32,6 +32,8 @@ from retain.core.tracking import (
     Problem,
     Rejected,
     Validated,
+    read_json,
+    storable,
     validate_batch,
     validate_single,
 )
@@ -78,6 +80,10 @@ def endpoint(call: str) -> View:
             return _handle(request, call)
         except HttpProblem as problem:
             return problem.response()
+        except Exception as exc:  # a bug: still the API's JSON shape, never an HTML page
+            log.exception("ingest /v1/%s failed", call)
+            msg = f"unexpected error ({type(exc).__name__}); it was logged"
+            return HttpProblem(500, "internal_error", msg, [Problem(("body",), msg)]).response()
 
     view.__name__ = f"ingest_{call}"
     view.__doc__ = f"POST /v1/{call}: Segment-compatible {call} call."
@@ -94,15 +100,15 @@ def _handle(request: HttpRequest, call: str) -> HttpResponse:
     source = _authenticate(header_key) if header_key is not None else None
     submission = Submission(source.id if source else None, call, received_at)
     try:
-        payload = _json(raw)
+        payload = _json(raw, call)
         if source is None:
             source = _authenticate(_body_key(payload))
             submission.source_id = source.id
         submission.batch_sent_at = _sent_at_text(payload, call)
-        validated = _validate(payload, call, received_at)
+        validated = _validate(payload, call, received_at, source.calls)
     except HttpProblem as problem:
         if source is not None and problem.status == 400:
-            text = raw.decode("utf-8", errors="replace")
+            text = storable(raw.decode("utf-8", errors="replace"))
             submission.rejected = [Rejected(None, text, tuple(problem.problems))]
             _commit(submission)
         raise
@@ -186,27 +192,25 @@ def _authenticate(key: str) -> Source:
     return source
 
 
-def _json(raw: bytes) -> Any:
+def _json(raw: bytes, call: str) -> Any:
     try:
-        return json.loads(raw)
-    except UnicodeDecodeError as exc:
-        msg = f"the body is not UTF-8 ({exc.reason} at byte {exc.start})"
-        raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
-    except json.JSONDecodeError as exc:
-        msg = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        raise HttpProblem(400, "invalid_json", msg, [Problem(("body",), msg)]) from None
+        return read_json(raw, batch=call == "batch")
+    except BodyError as exc:
+        raise HttpProblem(400, exc.code, exc.message, exc.problems) from None
 
 
 def _sent_at_text(payload: Any, call: str) -> str:
     sent_at = payload.get("sentAt") if call == "batch" and isinstance(payload, dict) else None
-    return sent_at[:64] if isinstance(sent_at, str) else ""
+    return storable(sent_at)[:64] if isinstance(sent_at, str) else ""
 
 
-def _validate(payload: Any, call: str, received_at: dt.datetime) -> Validated:
+def _validate(
+    payload: Any, call: str, received_at: dt.datetime, allowed: tuple[str, ...] | None
+) -> Validated:
     try:
         if call == "batch":
-            return validate_batch(payload, received_at)
-        return validate_single(payload, call, received_at)
+            return validate_batch(payload, received_at, allowed=allowed)
+        return validate_single(payload, call, received_at, allowed=allowed)
     except BodyError as exc:
         raise HttpProblem(400, exc.code, exc.message, exc.problems) from None
 
@@ -214,7 +218,7 @@ def _validate(payload: Any, call: str, received_at: dt.datetime) -> Validated:
 def _commit(submission: Submission) -> Outcome:
     try:
         return COMMITTER.submit(submission)
-    except DatabaseError as exc:
+    except service.UNAVAILABLE as exc:  # only the store failing; bad messages never get here
         log.exception("ingest write failed")
         raise HttpProblem(
             503, "store_unavailable", f"nothing was stored, retry later ({type(exc).__name__})"
@@ -222,14 +226,18 @@ def _commit(submission: Submission) -> Outcome:
 
 
 def _answer(outcome: Outcome, validated: Validated) -> JsonResponse:
-    counts = {"accepted": len(validated.accepted), "duplicates": outcome.duplicates}
-    if not validated.rejected:
+    accepted = len(validated.accepted) - len(outcome.refused)
+    counts = {"accepted": accepted, "duplicates": outcome.duplicates}
+    rejected = sorted(
+        [*validated.rejected, *outcome.refused], key=lambda r: -1 if r.index is None else r.index
+    )
+    if not rejected:
         return JsonResponse({"success": True, **counts})
-    problems = [p for r in validated.rejected for p in r.problems]
-    n = len(validated.rejected)
+    problems = [p for r in rejected for p in r.problems]
+    n = len(rejected)
     message = (
         f"{n} message{'s' if n != 1 else ''} rejected and quarantined for replay; "
-        f"the other {len(validated.accepted)} were stored"
+        f"the other {accepted} were stored"
     )
     body = {
         "code": "invalid_messages",

@@ -117,7 +117,7 @@ def test_fix_and_replay_from_the_cli(write_key: str) -> None:
     result = runner.invoke(app, ["replay", "--id", str(kept.id)])
     assert result.exit_code == 1
     assert "still rejected" in result.output
-    kept.payload = json.dumps(bad | {"timestamp": "2026-12-31T00:00:00Z"})
+    kept.payload = json.dumps(bad | {"timestamp": "2026-01-31T00:00:00Z"})
     kept.save()
     result = runner.invoke(app, ["replay", "--all"])
     assert result.exit_code == 0, result.output
@@ -154,6 +154,13 @@ def test_sources_cli(db: None) -> None:
     assert key not in (source.key_hash, source.key_prefix)
     assert runner.invoke(app, ["sources", "create", "web"]).exit_code == 1
     assert "web" in runner.invoke(app, ["sources", "list"]).output
+    browser = runner.invoke(app, ["sources", "create", "browser", "--calls", "track, page"])
+    assert browser.exit_code == 0, browser.output
+    assert m.Source.objects.get(name="browser").calls == ("track", "page")
+    assert "track, page" in runner.invoke(app, ["sources", "list"]).output
+    refused = runner.invoke(app, ["sources", "create", "other", "--calls", "alias"])
+    assert refused.exit_code == 1
+    assert "unknown call type 'alias'" in refused.output
     assert runner.invoke(app, ["sources", "revoke", "web"]).exit_code == 0
     assert m.Source.objects.get(name="web").revoked
     assert post(Client(), "/v1/batch", {"batch": []}, key)[0] == 401

@@ -17,6 +17,9 @@ class Source(models.Model):
     key_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked = models.BooleanField(default=False)
+    # The call types its key may send, comma-separated (e.g. "track,page,screen" for a key that
+    # ships in browser code); empty: every call type.
+    allowed_calls = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         db_table = "retain_source"
@@ -24,6 +27,11 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…{', revoked' if self.revoked else ''})"
+
+    @property
+    def calls(self) -> tuple[str, ...] | None:
+        """The call types this source may send, or None for all of them."""
+        return tuple(c for c in self.allowed_calls.split(",") if c) or None
 
 
 class QuarantineStatus(models.TextChoices):
