@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from retain.cli import (
+    backup,
     bench,
     clv,
     data,
@@ -27,7 +28,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, bench, tokens):
+for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, bench, tokens, backup):
     module.register(app)
 
 
