@@ -122,7 +122,9 @@ def held_data(rows: dict[str, int]) -> dict[str, int]:
 def _refuse_non_empty(rows: dict[str, int], where: str) -> None:
     held = held_data(rows)
     if held:
-        some = ", ".join(f"{t}: {n:,} rows" for t, n in sorted(held.items())[:3])
+        some = ", ".join(
+            f"{t}: {n:,} row{'s' if n != 1 else ''}" for t, n in sorted(held.items())[:3]
+        )
         more = f", and {len(held) - 3} more tables" if len(held) > 3 else ""
         raise BackupFailed(
             f"the store {where} already holds data ({some}{more}): restore into an empty "
