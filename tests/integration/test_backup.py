@@ -172,7 +172,17 @@ def schema(url: str) -> list[tuple[Any, ...]]:
         "ORDER BY 1",
         "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1",
     ]
-    return [row for sql in parts for row in [("--", sql), *query(url, sql)]]
+    return [
+        tuple(_unparsed(v) if isinstance(v, str) else v for v in row)
+        for sql in parts
+        for row in [("--", sql), *query(url, sql)]
+    ]
+
+
+def _unparsed(definition: str) -> str:
+    """A definition without casts, brackets and spaces: PostgreSQL prints a CHECK made by
+    `IN (...)` with other casts once pg_dump's text of it has been parsed again."""
+    return re.sub(r"::[a-z ]+(\[\])?|[()\s]", "", definition)
 
 
 def metrics(url: str) -> str:
@@ -321,12 +331,13 @@ def test_restore_refuses_a_store_that_holds_data(
     assert schema(target) == schema(source)
 
 
-def _not_retain_sqlite(path: Path) -> Path:
+def _sqlite_with(path: Path, *names: str) -> None:
+    """A SQLite database with these (empty) tables."""
     con = sqlite3.connect(path)
-    con.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    for name in names:
+        con.execute(f'CREATE TABLE "{name}" (id INTEGER PRIMARY KEY)')
     con.commit()
     con.close()
-    return path
 
 
 @pytest.mark.parametrize("case", ["garbage", "empty", "other-kind", "other-sqlite"])
@@ -345,12 +356,10 @@ def test_restore_refuses_the_wrong_file_and_changes_nothing(
         path.write_bytes(b"PGDMP" + os.urandom(100))  # a pg_dump archive's header
         expected = "is a PostgreSQL backup but the store is SQLite"
     elif case == "other-kind":
-        other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
-        ok(retain(other, "init"))
-        ok(retain(other, "backup", str(path)))
+        _sqlite_with(path, "django_migrations", "retain_account", "retain_user")
         expected = "is a SQLite backup but the store is PostgreSQL"
     else:
-        _not_retain_sqlite(path)
+        _sqlite_with(path, "notes")
         expected = (
             "is not a backup of a Retain store"
             if KIND == "sqlite"
@@ -552,22 +561,20 @@ def _fake_tool(folder: Path, name: str, version: str) -> None:
 
 @on_postgres
 def test_postgres_client_missing_or_too_old_is_one_clear_line(
-    stores: Stores, tmp_path: Path
+    backup_file: tuple[Path, str], stores: Stores, tmp_path: Path
 ) -> None:
     url = stores.new("tools")
-    ok(retain(url, "init"))
     out = tmp_path / "db.backup"
     missing = refused(retain(url, "backup", str(out), "--pg-bin", str(tmp_path / "nowhere")))
     assert f"Error: pg_dump was not found in {tmp_path / 'nowhere'}" in missing
     _fake_tool(tmp_path / "old", "pg_dump", "9.6.24")
     old = refused(retain(url, "backup", str(out), "--pg-bin", str(tmp_path / "old")))
     assert "is version 9 and cannot dump a PostgreSQL" in old
-    assert not out.exists()
-    assert list(tmp_path.glob(".db.backup.partial*")) == []
+    assert list(tmp_path.iterdir()) == [tmp_path / "old"]  # no backup, no partial file
 
-    ok(retain(url, "backup", str(out)))
     _fake_tool(tmp_path / "old", "pg_restore", "9.6.24")
-    copy = stores.new("tools_copy")
-    too_new = refused(retain(copy, "restore", str(out), "--pg-bin", str(tmp_path / "old")))
+    too_new = refused(
+        retain(url, "restore", str(backup_file[0]), "--pg-bin", str(tmp_path / "old"))
+    )
     assert re.search(r"was written by pg_dump \d+; \S+ is version 9", too_new), too_new
-    assert tables(copy) == {}
+    assert tables(url) == {}
