@@ -112,7 +112,7 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         proc.communicate(timeout=10)  # also closes the output pipe
 
 
-def _get_when_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> str:
+def _get_when_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> str:
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from retain.cli import (
+    backup,
     bench,
     clv,
     data,
@@ -29,7 +30,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, bench, tokens):
+for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, bench, tokens, backup):
     module.register(app)
 
 
