@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 
 from retain.analytics import engines
-from retain.errors import NotFound
 from retain.core.health import attributes as attrs
 from retain.core.health import scorecard as sc
 from retain.core.health import signals as sg
@@ -19,6 +18,7 @@ from retain.core.health.backtest import BacktestReport, backtest
 from retain.core.health.labels import HORIZON_DAYS, outcomes, snapshot_dates
 from retain.core.health.measures import MEASURES, measures
 from retain.core.health.risk_model import RiskModel, default_kind
+from retain.errors import NotFound
 
 FEATURES = tuple(MEASURES)
 HISTORY_STEP_DAYS = 14
