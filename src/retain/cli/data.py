@@ -39,6 +39,7 @@ def import_(
     Every problem is reported as file:row:column: message; a file with problems writes nothing.
     """
     from retain import imports
+    from retain.imports.locking import StoreBusy
 
     try:
         with _progress() as bar:
@@ -58,6 +59,9 @@ def import_(
         for problem in exc.problems:  # plain lines, never wrapped: easy to grep and to read
             typer.echo(str(problem), err=True)
         typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except StoreBusy as exc:  # SQLite: another writer kept the lock past RETAIN_SQLITE_TIMEOUT
+        typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
     _report(results, dry_run)
 
