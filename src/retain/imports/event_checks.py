@@ -27,6 +27,8 @@ from retain.imports.kinds import get
 from retain.imports.types import (
     EARLIEST,
     LATEST,
+    YEAR_MAX,
+    YEAR_MIN,
     parse_datetime,
     parse_json,
     unstorable_json,
@@ -44,6 +46,7 @@ ISO = (
     r"[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"
 )
 ZONE = r"(?:Z|[+-]\d\d:\d\d)$"
+YEARS = f"the years {YEAR_MIN}-{YEAR_MAX} (in UTC)"
 # Text the per-row checks must look at: a NUL, a line break (in ids), and in JSON text
 # an escaped NUL or surrogate, or a value that does not start like an object.
 ODD_TEXT = "[\\x00\\r\\n]"
@@ -344,8 +347,27 @@ def _segment_row(file: str, number: int, raw: Any, problems: list[ImportProblem]
         for p in result:
             problems.append(ImportProblem(file, number, ".".join(map(str, p.loc)), p.msg))
         return None
+    for column, stamp in (("timestamp", result.timestamp), ("receivedAt", received)):
+        if stamp is not None and not EARLIEST <= stamp < LATEST:
+            problems.append(ImportProblem(file, number, column, f"{stamp} is outside {YEARS}"))
+            return None
     body = result.traits if result.type in ("identify", "group") else result.properties
     account = result.group_id if result.type == "group" else None
+    texts = {
+        "messageId": result.message_id,
+        "userId": result.user_id,
+        "anonymousId": result.anonymous_id,
+        "groupId": account,
+        "event": result.name,
+    }
+    refusals = [(c, unstorable_text(t)) for c, t in texts.items() if t is not None]
+    refusals.append(("properties", unstorable_json(body)))
+    refusals.append(("context", unstorable_json(result.context)))
+    refused = [(column, why) for column, why in refusals if why]
+    for column, why in refused:  # what the ingest rules let through but no store can keep
+        problems.append(ImportProblem(file, number, column, why))
+    if refused:
+        return None
     return (
         result.message_id,
         result.type,

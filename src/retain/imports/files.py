@@ -150,7 +150,7 @@ def _csv_problem(
 def _arrow_csv(path: Path) -> pa.Table:
     """Every cell as text (blank cells are empty text, never null); the header's names."""
     header = _header(path)
-    if header is None or len(set(header)) != len(header) or "" in header:
+    if not header or len(set(header)) != len(header) or "" in header:
         return _python_csv(path)  # no header, or names pyarrow would not keep apart
     try:
         table = pacsv.read_csv(
@@ -166,7 +166,8 @@ def _arrow_csv(path: Path) -> pa.Table:
     # pyarrow reads an unterminated quote to the end of the file as one cell: a file with any
     # line break inside a cell is read again by the strict reader, which refuses that (quoted
     # multi-line cells, rare in an events file, are read there as well).
-    if any(pc.any(pc.match_substring_regex(c, "[\r\n]")).as_py() for c in table.columns):
+    texts = [c for c in table.columns if pa.types.is_string(c.type)]
+    if any(pc.any(pc.match_substring_regex(c, "[\r\n]")).as_py() for c in texts):
         return _python_csv(path)
     return table
 

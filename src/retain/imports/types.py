@@ -104,13 +104,22 @@ def parse_date(value: Any) -> dt.date:
 
 def parse_datetime(value: Any) -> dt.datetime:
     """An ISO 8601 date-time (without a time zone: UTC), between the years YEAR_MIN and YEAR_MAX
-    once in UTC."""
-    try:
-        stamp = utc_time(value if isinstance(value, dt.datetime) else str(value))
-    except ValueError:
-        raise ValueError(f"expected a date-time like 2026-03-31T14:05:00Z, got {value!r}") from None
+    in UTC (checked before converting, so no offset can overflow)."""
+    if isinstance(value, dt.datetime):
+        stamp = value
+    else:
+        try:
+            stamp = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(
+                f"expected a date-time like 2026-03-31T14:05:00Z, got {value!r}"
+            ) from None
+    outside = f"{value!s} is outside the years {YEAR_MIN}-{YEAR_MAX} (in UTC)"
+    if not YEAR_MIN <= stamp.year <= YEAR_MAX:
+        raise ValueError(outside)
+    stamp = utc_time(stamp)
     if not EARLIEST <= stamp < LATEST:
-        raise ValueError(f"{value!s} is outside the years {YEAR_MIN}-{YEAR_MAX} (in UTC)")
+        raise ValueError(outside)
     return stamp
 
 
