@@ -38,8 +38,10 @@ def import_(
 
     Every problem is reported as file:row:column: message; a file with problems writes nothing.
     """
+    from django.db import OperationalError
+
     from retain import imports
-    from retain.imports.locking import StoreBusy
+    from retain.imports.locking import StoreBusy, busy_error, is_busy
 
     try:
         with _progress() as bar:
@@ -60,8 +62,10 @@ def import_(
             typer.echo(str(problem), err=True)
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    except StoreBusy as exc:  # SQLite: another writer kept the lock past RETAIN_SQLITE_TIMEOUT
-        typer.echo(f"Error: {exc}", err=True)
+    except (StoreBusy, OperationalError) as exc:  # SQLite: a writer kept the lock too long
+        if isinstance(exc, OperationalError) and not is_busy(exc):
+            raise
+        typer.echo(f"Error: {exc if isinstance(exc, StoreBusy) else busy_error()}", err=True)
         raise typer.Exit(1) from None
     _report(results, dry_run)
 

@@ -145,7 +145,7 @@ def _import(
         raise ImportFailed(
             [
                 ImportProblem(
-                    checked[len(results)].file,
+                    checked[min(len(results), len(checked) - 1)].file,
                     0,
                     "",
                     f"the store changed while importing ({exc}); nothing was written, retry",
