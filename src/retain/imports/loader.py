@@ -220,10 +220,10 @@ def _resolve(
         found = _lookup(model, col.ref.lookup, wanted)
         refs[col.name] = found
         own = {r[kind.key[0]] for r in rows} if col.ref.model == kind.model else set()
-        later = (pending or {}).get(col.ref.model, {})
+        allowed = own | (pending or {}).get(col.ref.model, {}).keys()
         for row, number in zip(rows, numbers, strict=True):
             value = row.get(col.name)
-            if value is not None and value not in found and value not in own | later.keys():
+            if value is not None and value not in found and value not in allowed:
                 label = col.ref.model.replace("Item", "").lower()
                 problems.append(ImportProblem(file, number, col.name, f"unknown {label} {value!r}"))
     return refs

@@ -7,6 +7,7 @@ ids (key and reference columns) are trimmed: ` acct-1` is the key `acct-1`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,18 +126,10 @@ def _cell(
         row[col.name] = None
         return
     try:
-        parsed = PARSERS[col.type](
-            value.strip() if isinstance(value, str) and col.type != "str" else value
-        )
-    except ValueError as exc:
+        row[col.name] = parse_cell(col, value, limit)
+    except ValueError as exc:  # never looked up nor compared: the problem says what is wrong
         problems.append(ImportProblem(file, number, col.name, str(exc)))
         row[col.name] = None
-        return
-    message = parse_problem(col, parsed, limit)
-    if message:
-        problems.append(ImportProblem(file, number, col.name, message))
-        parsed = None  # never looked up nor compared: a problem already says what is wrong
-    row[col.name] = parsed
 
 
 def parse_cell(col: Column, value: Any, limit: Limit) -> Any:
@@ -175,9 +168,11 @@ def _attr(value: Any) -> Any:
     text = value.strip()
     for cast in (int, float):
         try:
-            return cast(text)
+            number = cast(text)
         except ValueError:
             continue
+        if math.isfinite(number):  # nan, inf and 1e400 stay text: JSON has no such numbers
+            return number
     return text
 
 

@@ -364,3 +364,14 @@ def test_trimmed_keys_update_the_stored_row(tmp_path: Path, store: dict[str, int
     assert account.name == "Renamed"
     assert account.parent is not None
     assert account.parent.external_id == "acct-00002"
+
+
+def test_attr_columns_keep_only_finite_numbers(tmp_path: Path, store: dict[str, int]) -> None:
+    """`nan`, `inf` or `1e400` in an attr_ column stay text: JSON (and jsonb) has no such
+    numbers."""
+    path = tmp_path / "accounts.csv"
+    path.write_text("external_id,name,attr_a,attr_b,attr_c,attr_d\nn-1,N,nan,inf,1e400,2.5\n")
+    result = CliRunner().invoke(app, ["import", "accounts", str(path)])
+    assert result.exit_code == 0, result.output
+    attributes = m.Account.objects.get(external_id="n-1").custom_attributes
+    assert attributes == {"a": "nan", "b": "inf", "c": "1e400", "d": 2.5}
