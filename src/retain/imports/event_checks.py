@@ -205,7 +205,7 @@ def _json_problem(text: str) -> str | None:
     """What is wrong with a properties or context cell: invalid JSON (NaN and Infinity, which
     Python accepts, included), not an object, or text the store cannot keep."""
     try:
-        value = parse_json(text)
+        value = parse_json(text, finite=False)  # 1e400: the stores keep it, as the API does
     except ValueError as exc:
         return str(exc)
     if not isinstance(value, dict):

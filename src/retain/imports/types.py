@@ -135,12 +135,13 @@ def parse_bool(value: Any) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
-def parse_json(value: Any) -> Any:
-    """A JSON value in standard syntax (NaN and Infinity are refused)."""
+def parse_json(value: Any, *, finite: bool = True) -> Any:
+    """A JSON value in standard syntax (NaN and Infinity are refused; with `finite`, so are
+    numbers too large for a float, such as 1e400, which would be written back as Infinity)."""
     if isinstance(value, dict | list):
         return value
     try:
-        return _DECODER.decode(str(value))
+        return (_FINITE if finite else _DECODER).decode(str(value))
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON ({exc.msg} at position {exc.pos})") from None
     except (ValueError, RecursionError) as exc:
@@ -151,7 +152,15 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a number the store can read back")
+    return number
+
+
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
+_FINITE = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {

@@ -229,6 +229,12 @@ CASES: dict[str, tuple[str, str, str | bytes, list[tuple[int, str, str]]]] = {
         + "\n",
         [(1, "timestamp", "outside the years 1900-2200")],
     ),
+    "K18b custom_attributes number beyond a float": (
+        "accounts",
+        "accounts.csv",
+        'external_id,name,custom_attributes\nacct-b,B Co,"{""v"": 1e400}"\n',
+        [(2, "custom_attributes", "1e400 is too large")],
+    ),
     "K19 NUL inside event properties": (
         "events",
         "events.csv",
