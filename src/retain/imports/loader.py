@@ -19,8 +19,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db import IntegrityError, models
+from django.db import IntegrityError, connection, models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.sql import InsertQuery
 
 from retain.core.text import tone
 from retain.errors import ImportFailed, ImportProblem
@@ -124,6 +125,7 @@ class _Checked:
     rows: list[dict[str, Any]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
     events: Any = None  # the events loader's checked file
+    plan: _Plan | None = None  # the writes, when they could be worked out before the lock
 
 
 def _import(
@@ -169,15 +171,24 @@ def _check(kind: Kind, path: Path, pending: Pending) -> _Checked:
     if problems:
         raise ImportFailed(problems)
     parsed = parse_rows(kind, file, header, raw, limits(kind))
-    _resolve(kind, file, parsed.rows, parsed.numbers, parsed.problems, pending)
+    refs = _resolve(kind, file, parsed.rows, parsed.numbers, parsed.problems, pending)
     _kind_checks(kind, file, parsed.rows, parsed.numbers, pending, parsed.problems)
     _parents(kind, file, header, parsed.rows, parsed.numbers, parsed.problems)
     if parsed.problems:
         raise ImportFailed(sorted(parsed.problems, key=lambda p: (p.row, p.column)))
+    # Rows referring to rows of earlier files of this import get their ids under the lock;
+    # the others are planned now.
+    stored = all(
+        row.get(c.name) is None or row[c.name] in refs[c.name] or c.ref.model == kind.model
+        for c in kind.columns
+        if c.ref is not None
+        for row in parsed.rows
+    )
+    plan = _plan(kind, parsed.rows, refs) if stored else None
     if len(kind.key) == 1:
         own = pending.setdefault(kind.model, {})
         own.update((row[kind.key[0]], row) for row in parsed.rows)
-    return _Checked(kind, file, parsed.rows, parsed.numbers)
+    return _Checked(kind, file, parsed.rows, parsed.numbers, plan=plan)
 
 
 def _write(item: _Checked, progress: Progress | None) -> Result:
@@ -187,12 +198,15 @@ def _write(item: _Checked, progress: Progress | None) -> Result:
         from retain.imports import events
 
         return events.write(item.events, progress)
-    problems: list[ImportProblem] = []
-    refs = _resolve(item.kind, item.file, item.rows, item.numbers, problems)
-    if problems:
-        raise ImportFailed(sorted(problems, key=lambda p: (p.row, p.column)))
     result = Result(item.kind.name, item.file, len(item.rows))
-    _upsert(item.kind, item.rows, refs, result, progress)
+    plan = item.plan
+    if plan is None or not _still_valid(item.kind, item, plan):
+        problems: list[ImportProblem] = []
+        refs = _resolve(item.kind, item.file, item.rows, item.numbers, problems)
+        if problems:
+            raise ImportFailed(sorted(problems, key=lambda p: (p.row, p.column)))
+        plan = _plan(item.kind, item.rows, refs)
+    _apply(item.kind, item.rows, plan, result, progress)
     return result
 
 
@@ -362,9 +376,24 @@ def _key(kind: Kind, values: dict[str, Any], row: dict[str, Any]) -> tuple[Any, 
     )
 
 
-def _upsert(
-    kind: Kind, rows: list[dict[str, Any]], refs: Refs, result: Result, progress: Progress | None
-) -> None:
+@dataclass
+class _Plan:
+    """A file's writes, worked out before the write lock: the rows to create as compiled INSERT
+    statements (compiling them is most of a large import's time), the rows to update, and what
+    they were based on (references and the keys not stored yet), checked again under the lock."""
+
+    refs: Refs
+    key_fields: list[str]
+    new_keys: list[tuple[Any, ...]]
+    inserts: list[tuple[str, Any]]  # one statement per batch of `batch` rows
+    batch: int
+    update: list[models.Model]
+    fields: set[str]
+    rows: int
+
+
+def _plan(kind: Kind, rows: list[dict[str, Any]], refs: Refs) -> _Plan:
+    """Create or update each row (reads only)."""
     model = model_of(kind)
     prepared = [(row, _values(kind, row, refs, model)) for row in rows]
     if kind.name == "touchpoints":
@@ -372,14 +401,17 @@ def _upsert(
     key_fields = [kind.column(k).target + ("_id" if kind.column(k).ref else "") for k in kind.key]
     existing = _existing(model, key_fields, [_key(kind, v, r) for r, v in prepared])
     create: list[models.Model] = []
+    new_keys: list[tuple[Any, ...]] = []
     update: list[models.Model] = []
     fields: set[str] = set()
-    for n, (row, values) in enumerate(prepared, start=1):
-        obj = existing.get(_key(kind, values, row))
+    for row, values in prepared:
+        key = _key(kind, values, row)
+        obj = existing.get(key)
         if obj is None:
             if kind.model == "User":
                 values["password"] = UNUSABLE_PASSWORD  # set it later with createuser/admin
             create.append(model(**values))
+            new_keys.append(key)
         else:
             changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
             if changed:
@@ -387,16 +419,53 @@ def _upsert(
                     setattr(obj, k, v)
                 fields.update(changed)
                 update.append(obj)
-        if progress and n % BATCH == 0:
-            progress(n, len(prepared))
-    model._default_manager.bulk_create(create, batch_size=BATCH)
-    if update:
-        model._default_manager.bulk_update(update, sorted(fields), batch_size=BATCH)
-    result.created, result.updated = len(create), len(update)
-    result.unchanged = len(prepared) - len(create) - len(update)
+    size, inserts = _insert_sql(model, create)
+    return _Plan(refs, key_fields, new_keys, inserts, size, update, fields, len(prepared))
+
+
+def _insert_sql(
+    model: type[models.Model], objs: list[models.Model]
+) -> tuple[int, list[tuple[str, Any]]]:
+    """The INSERT statements (and parameters) of `bulk_create(objs)`, and rows per statement."""
+    fields = [f for f in model._meta.concrete_fields if not f.generated and not f.primary_key]
+    if not objs:
+        return BATCH, []
+    size = min(BATCH, connection.ops.bulk_batch_size(fields, objs) or BATCH)
+    out: list[tuple[str, Any]] = []
+    for i in range(0, len(objs), size):
+        query = InsertQuery(model)
+        query.insert_values(fields, objs[i : i + size])
+        out.extend(query.get_compiler(connection=connection).as_sql())
+    return size, out
+
+
+def _still_valid(kind: Kind, item: _Checked, plan: _Plan) -> bool:
+    """Under the write lock: the references resolve to the same ids and no row to create has
+    been stored meanwhile (else the plan is made again, under the lock)."""
+    problems: list[ImportProblem] = []
+    refs = _resolve(kind, item.file, item.rows, item.numbers, problems)
+    if problems or refs != plan.refs:
+        return False
+    return not _existing(model_of(kind), plan.key_fields, plan.new_keys)
+
+
+def _apply(
+    kind: Kind, rows: list[dict[str, Any]], plan: _Plan, result: Result, progress: Progress | None
+) -> None:
+    """Run a plan's writes (inside the transaction)."""
+    model = model_of(kind)
+    with connection.cursor() as cursor:
+        for n, (sql, params) in enumerate(plan.inserts, start=1):
+            cursor.execute(sql, params)
+            if progress:
+                progress(min(n * plan.batch, len(plan.new_keys)), plan.rows)
+    if plan.update:
+        model._default_manager.bulk_update(plan.update, sorted(plan.fields), batch_size=BATCH)
+    result.created, result.updated = len(plan.new_keys), len(plan.update)
+    result.unchanged = plan.rows - result.created - result.updated
     _self_refs(kind, rows, model)
     if progress:
-        progress(len(prepared), len(prepared))
+        progress(plan.rows, plan.rows)
 
 
 def _existing(

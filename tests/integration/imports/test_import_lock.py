@@ -80,7 +80,8 @@ def test_validation_runs_without_the_write_lock(
         pytest.skip("the write lock is SQLite's")
     seen: list[tuple[str, bool]] = []
     monkeypatch.setattr(loader, "parse_rows", probing(seen, "validate", loader.parse_rows))
-    monkeypatch.setattr(loader, "_upsert", probing(seen, "write", loader._upsert))
+    monkeypatch.setattr(loader, "_insert_sql", probing(seen, "plan", loader._insert_sql))
+    monkeypatch.setattr(loader, "_apply", probing(seen, "write", loader._apply))
     monkeypatch.setattr(
         event_checks, "from_table", probing(seen, "validate", event_checks.from_table)
     )
@@ -92,15 +93,23 @@ def test_validation_runs_without_the_write_lock(
     )
     import_dir(tmp_path)
     assert seen == [
-        ("validate", True),
-        ("validate", True),
-        ("validate", True),
-        ("write", False),
-        ("write", False),
-        ("write", False),
+        ("validate", True),  # accounts
+        ("plan", True),  # accounts: their INSERTs compiled before the lock
+        ("validate", True),  # contacts
+        ("validate", True),  # events
+        ("write", False),  # accounts
+        ("plan", False),  # contacts name an account of this import: planned under the lock
+        ("write", False),  # contacts
+        ("write", False),  # events
     ]
     event = m.Event.objects.get()
     assert (event.account.external_id, event.contact.external_id) == ("acme", "ann")
     seen.clear()
     import_file("events", tmp_path / "events.csv")
     assert seen == [("validate", True), ("write", False)]
+    seen.clear()
+    (tmp_path / "accounts.csv").write_text("external_id,name\nacme,Acme Inc\nglobex,Globex\n")
+    result = import_file("accounts", tmp_path / "accounts.csv")
+    assert seen == [("validate", True), ("plan", True), ("write", False)]
+    assert (result.created, result.updated) == (1, 1)
+    assert sorted(m.Account.objects.values_list("name", flat=True)) == ["Acme Inc", "Globex"]
