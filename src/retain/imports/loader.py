@@ -129,11 +129,11 @@ class _Checked:
 
 
 def _import(
-    plan: list[tuple[Kind, Path]], dry_run: bool, progress: Progress | None
+    todo: list[tuple[Kind, Path]], dry_run: bool, progress: Progress | None
 ) -> list[Result]:
     """Check every file (reads only), then write them all in one transaction."""
     pending: Pending = {}
-    checked = [_check(kind, path, pending) for kind, path in plan]
+    checked = [_check(kind, path, pending) for kind, path in todo]
     results: list[Result] = []
     try:
         with locking.writing():
