@@ -61,6 +61,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("RETAIN_DEBUG", "", "Set to 1 for Django debug pages (never in production)."),
     Setting(
+        "RETAIN_HSTS_SECONDS",
+        "31536000",
+        "Production only: how long browsers must use HTTPS for this host "
+        "(Strict-Transport-Security max-age, sent on HTTPS answers); 0 turns it off.",
+    ),
+    Setting(
+        "RETAIN_LOGIN_FAILURE_LIMIT",
+        "5",
+        "Failed sign-ins in a row (same user name from the same address) before that pair is "
+        "locked out; the web login and the Django admin login count together.",
+    ),
+    Setting(
+        "RETAIN_LOGIN_COOLOFF_MINUTES",
+        "15",
+        "Minutes a locked-out user name and address must wait before trying again.",
+    ),
+    Setting(
         "RETAIN_SQLITE_TIMEOUT",
         "20",
         "Seconds a SQLite writer waits for a lock before failing (busy timeout).",
@@ -132,11 +149,13 @@ def _sqlite_config(url: str, base_dir: Path, timeout: int) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": name,
+        # synchronous=FULL: in WAL mode each commit is synced to disk, so an acknowledged write
+        # survives a power cut, not only a killed process (NORMAL may lose the last commits).
         "OPTIONS": {
             "timeout": timeout,
             "transaction_mode": "IMMEDIATE",
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                 f" PRAGMA busy_timeout={timeout * 1000};"
             ),
         },

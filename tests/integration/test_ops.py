@@ -206,3 +206,73 @@ def test_production_sign_in_behind_a_tls_proxy(tmp_path: Path, trusted: str, sta
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def test_a_refused_setting_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    env = os.environ | {
+        "RETAIN_DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
+        "RETAIN_MODE": "production",
+        "RETAIN_SECRET_KEY": "too-short",
+        "RETAIN_ALLOWED_HOSTS": "retain.example.com",
+    }
+    cmd = [sys.executable, "-m", "retain.cli", "serve", "--port", str(_free_port())]
+    ran = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert ran.returncode == 1
+    assert "Traceback" not in ran.stdout + ran.stderr
+    assert ran.stderr.startswith("Error: RETAIN_SECRET_KEY must be set")
+
+
+def test_check_reports_misconfiguration(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path}/c.sqlite3"
+    base = os.environ | {"RETAIN_DATABASE_URL": store, "COLUMNS": "200"}
+    check = [sys.executable, "-m", "retain.cli", "check", "--no-mail"]
+
+    def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            check, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+
+    fresh = run(base)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert "no store there yet; run `retain init`" in fresh.stdout
+    subprocess.run([sys.executable, "-m", "retain.cli", "init"], env=base, check=True, timeout=120)
+    ready = run(base)
+    assert ready.returncode == 0
+    assert "0 error(s), 0 warning(s)." in ready.stdout
+    cmd = [sys.executable, "-m", "retain.cli", "score", "--days", "3"]
+    empty = subprocess.run(cmd, env=base, capture_output=True, text=True, timeout=120, check=False)
+    assert empty.returncode == 1
+    assert empty.stderr.startswith("Error: no subscriptions yet")
+    assert "Traceback" not in empty.stdout + empty.stderr
+    wrong = run(base | {"RETAIN_MODE": "production", "RETAIN_SECRET_KEY": "short"})
+    assert wrong.returncode == 1
+    assert "RETAIN_SECRET_KEY" in wrong.stdout
+    assert "RETAIN_ALLOWED_HOSTS" not in wrong.stdout  # default hosts are set
+    assert "RETAIN_TRUSTED_PROXY" in wrong.stdout
+    assert "1 error(s), 1 warning(s)." in wrong.stdout
+
+
+def test_import_and_export_round_trip_in_fresh_processes(tmp_path: Path) -> None:
+    """As a user runs them: init, import all, export, import that export into a second store,
+    export again: the two exports are byte-identical (SQLite files: the commands, not the store, are under test here)."""
+    root = Path(__file__).resolve().parents[2]
+
+    def retain(store: str, *args: str) -> subprocess.CompletedProcess[str]:
+        env = os.environ | {"RETAIN_DATABASE_URL": store}
+        cmd = [sys.executable, "-m", "retain.cli", *args]
+        ran = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        return ran
+
+    first, second = (f"sqlite:///{tmp_path}/{n}.sqlite3" for n in ("first", "second"))
+    retain(first, "init")
+    loaded = retain(first, "import", "all", str(root / "examples" / "import"))
+    assert "accounts" in loaded.stdout
+    retain(first, "export", str(tmp_path / "out1"))
+    retain(second, "import", "all", str(tmp_path / "out1"))
+    retain(second, "export", str(tmp_path / "out2"))
+    files = sorted(p.name for p in (tmp_path / "out1").iterdir())
+    assert len(files) >= 20
+    assert "accounts.csv" in files
+    for name in files:
+        assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes()

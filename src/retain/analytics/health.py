@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from retain.analytics import engines
+from retain.errors import NotFound
 from retain.core.health import attributes as attrs
 from retain.core.health import scorecard as sc
 from retain.core.health import signals as sg
@@ -41,7 +42,7 @@ def history_start(engine: engines.Engine) -> dt.date:
     if first is None or pd.isna(first):
         first = engine.execute(engine.tables["subscriptions"].start_date.min())
     if first is None or pd.isna(first):
-        raise ValueError("no subscriptions yet: import some (retain import subscriptions FILE)")
+        raise NotFound("no subscriptions yet: import some (retain import subscriptions FILE)")
     day: dt.date = pd.Timestamp(first).date()
     return day
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.console import Console
 
 from retain.cli import (
     bench,
@@ -16,6 +17,7 @@ from retain.cli import (
     scorecard,
     tokens,
 )
+from retain.errors import RetainError
 
 app = typer.Typer(
     name="retain",
@@ -32,5 +34,10 @@ for module in (ops, demo, data, metrics, clv, health, scorecard, ingest, bench, 
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a RetainError that escapes a command (a setting refused
+    while Django starts, say) is one red line and exit code 1, not a traceback."""
+    try:
+        app()
+    except RetainError as exc:
+        Console(stderr=True).print(f"[red]Error:[/] {exc}")
+        raise SystemExit(1) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from retain import settings as rs
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs (Swagger UI) from static files, not a CDN
     "django_htmx",
+    "axes",  # login throttling: see AXES_* below
     "retain.app.apps.RetainConfig",
     "retain.ingest.apps.IngestConfig",
     "retain.web.apps.WebConfig",
@@ -44,7 +46,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "retain.project.security.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+# django-axes first: it refuses a locked-out user name and address before any password hash.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(rs.get("RETAIN_LOGIN_FAILURE_LIMIT"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(rs.get("RETAIN_LOGIN_COOLOFF_MINUTES")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "retain.web.views.signin.locked_out"
+AXES_VERBOSE = False
 ROOT_URLCONF = "retain.project.urls"
 WSGI_APPLICATION = "retain.project.wsgi.application"
 TEMPLATES = [
@@ -87,3 +102,5 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Sent on HTTPS answers only (behind the TLS proxy named by RETAIN_TRUSTED_PROXY).
+    SECURE_HSTS_SECONDS = int(rs.get("RETAIN_HSTS_SECONDS"))

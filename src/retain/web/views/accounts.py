@@ -19,6 +19,7 @@ from retain.app.access.permissions import visible_accounts
 from retain.app.accounts import listing as al
 from retain.app.health import queries as hq
 from retain.app.models import LifecycleStage, SavedView, User
+from retain.core.spreadsheet import safe_cell
 from retain.web.access import is_htmx, page, user_of
 
 COLUMNS = (
@@ -108,13 +109,14 @@ class _Echo:
 
 @page()
 def account_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The list as filtered and sorted on screen, every row, as CSV."""
+    """The list as filtered and sorted on screen, every row, as CSV for a spreadsheet
+    (text that would run as a formula is kept as text)."""
     _, qs, _ = _listing(request)
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         for row in al.csv_rows(qs):
-            yield writer.writerow(row)
+            yield writer.writerow([safe_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv")
     stamp = timezone.localdate().isoformat()
