@@ -38,7 +38,10 @@ def import_(
 
     Every problem is reported as file:row:column: message; a file with problems writes nothing.
     """
+    from django.db import OperationalError
+
     from retain import imports
+    from retain.imports.locking import StoreBusy, busy_error, is_busy
 
     try:
         with _progress() as bar:
@@ -58,6 +61,11 @@ def import_(
         for problem in exc.problems:  # plain lines, never wrapped: easy to grep and to read
             typer.echo(str(problem), err=True)
         typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except (StoreBusy, OperationalError) as exc:  # SQLite: a writer kept the lock too long
+        if isinstance(exc, OperationalError) and not is_busy(exc):
+            raise
+        typer.echo(f"Error: {exc if isinstance(exc, StoreBusy) else busy_error()}", err=True)
         raise typer.Exit(1) from None
     _report(results, dry_run)
 

@@ -119,13 +119,39 @@ so an export imports back unchanged (the round trip is a test).
   problem is printed as `file:row:column: message` (the header is row 1, the first data row
   row 2) and the command exits with status 1. By default nothing of a file with problems is
   written (`import all`: nothing of any file). `--dry-run` checks and counts without writing.
+- **Checked first, then written.** Every file (all of them with `import all`) is read and
+  checked before the write transaction begins, so on SQLite the write lock is held only while
+  writing. If another process keeps that lock longer than `RETAIN_SQLITE_TIMEOUT` seconds, the
+  import stops with one line, `Error: the store is busy: ... retry when it is done`, exit
+  status 1, and writes nothing.
+- **CSV** is read strictly: a quote that is never closed (a stray `"`) is an error at the row
+  where its cell begins (`unterminated quote`), never a silent merge of the following rows.
+  Quoted cells may span lines in free-text columns (notes, ticket bodies, descriptions); a line
+  break in a one-line column (names, ids, codes: columns with a fixed length; not an event's
+  `name`, which the ingest API accepts with one) is refused, as it is usually a stray quote's
+  doing. A cell holds up to 16,777,216 characters.
 - **Types.** `date`: `2026-03-31`. `datetime`: ISO 8601 such as `2026-03-31T14:05:00Z`
-  (without a zone: UTC). `decimal`: `1234.50` (at most 2 decimals, no currency sign). `bool`:
-  true/false, yes/no, 1/0. `json`: a JSON value. Empty cells are missing values.
+  (without a zone: UTC). Dates and date-times must fall in the years 1900 to 2200 (in UTC):
+  values outside are typos or placeholders (`0001-01-01`, `9999-12-31`: leave an open end
+  empty instead), and near year 1 or 9999 a time overflows when shown in another time zone or
+  when scoring adds a day. `decimal`: `1234.50` (at most 2 decimals and 12 digits before the
+  point, what the 14-digit store columns hold; no currency sign). `int`: a whole number the
+  store holds on every database (up to 2,147,483,647). `float`: a finite number. `bool`:
+  true/false, yes/no, 1/0. `json`: standard JSON (no `NaN`/`Infinity`); `custom_attributes`,
+  `traits`, `properties`, `context` and `trigger` must be objects, a playbook's `actions` an
+  array. Empty cells are missing values.
+- **Text fits its store column**: at most the column's length (an account's `name` 300
+  characters, `external_id` 200, `currency` 3, a `username` 150, ...), and no NUL character
+  (`\\x00`, or `\\u0000` in JSON) or lone surrogate, which PostgreSQL cannot store.
+- **Keys and references are trimmed**: ` acct-1 ` is the key `acct-1` (a file with both is a
+  duplicate).
 - **References** name other rows by their key: `account_id` is an account's `external_id`,
   `owner` a user's `username`, `stage` a lifecycle stage's `key`, and so on.
-- **Events** skip message ids already stored and add new `track` events to the daily usage
-  rollup (account, contact, event, UTC day); `usage` rows set a day's count directly.
+- **Account parents**: an account cannot be its own parent, and a `parent_id` that would
+  close a cycle (counting the accounts already stored) is refused on every row of the cycle.
+- **Events** skip message ids already stored (a message id repeated within one file is an
+  error, `duplicate of row N`) and add new `track` events to the daily usage rollup (account,
+  contact, event, UTC day); `usage` rows set a day's count directly.
 - **Custom account attributes**: any `attr_<name>` column of `accounts` (numbers stay numbers)
   or a `custom_attributes` JSON object.
 - Example files for every kind, consistent with each other, are in `examples/import/`:

@@ -6,14 +6,14 @@ values, types, lengths, and timestamps in the usual ISO 8601 form are parsed in 
 are parsed once per distinct text. Only the rows these checks flag (a problem, or a timestamp in
 a rarer ISO 8601 form) go through the per-row Python checks, which locate each problem and parse
 what is valid. Segment exports (JSON lines) are checked message by message with the ingest API's
-own rules (`core.tracking.validate_message`).
+own rules (`core.tracking.validate_message`). What the store could not hold or read back is
+refused: NUL characters, line breaks in one-line fields, times outside the years 1900-2200 (see
+imports.types), properties and context that are not JSON objects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import json.scanner
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +24,16 @@ from retain.app.events import dumps
 from retain.core.tracking import CALLS, MAX_ID_LENGTH, Message, parse_time, validate_message
 from retain.errors import ImportFailed, ImportProblem
 from retain.imports.kinds import get
-from retain.imports.types import parse_datetime
+from retain.imports.types import (
+    EARLIEST,
+    LATEST,
+    YEAR_MAX,
+    YEAR_MIN,
+    parse_datetime,
+    parse_json,
+    unstorable_json,
+    unstorable_text,
+)
 from retain.imports.validate import check_header
 
 TYPES = frozenset(CALLS)  # the calls of the tracking API
@@ -37,6 +46,11 @@ ISO = (
     r"[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"
 )
 ZONE = r"(?:Z|[+-]\d\d:\d\d)$"
+YEARS = f"the years {YEAR_MIN}-{YEAR_MAX} (in UTC)"
+# Text the per-row checks must look at: a NUL, a line break (in ids), and in JSON text
+# an escaped NUL or surrogate, or a value that does not start like an object.
+ODD_TEXT = "[\\x00\\r\\n]"
+ODD_JSON = r"(?i)\\u(?:0000|d[89a-f])|\x00|^[^{]"
 SCHEMA = pa.schema(
     [
         ("number", pa.int64()),
@@ -84,6 +98,8 @@ def from_table(
     flags += [pc.and_(pc.is_null(user), pc.is_null(anon)), pc.is_null(when), odd_when, odd_got]
     flags += [bad_props, bad_ctx]
     flags += [pc.greater(pc.utf8_length(a), MAX_ID_LENGTH) for a in (mid, user, anon, name)]
+    flags += [pc.match_substring_regex(a, ODD_TEXT) for a in (mid, kind, account, user, anon)]
+    flags += [pc.match_substring(name, "\x00")]
     flagged = _any([pc.fill_null(f, False) for f in flags], n)
     numbers = pa.array(range(2, n + 2), pa.int64())
     fast = pa.Table.from_arrays(
@@ -147,7 +163,8 @@ def _times(values: pa.Array | None, n: int) -> tuple[pa.Array, pa.Array]:
         return pa.nulls(n, STAMP), pa.array([False] * n)
     if pa.types.is_timestamp(values.type):
         stamps = values if values.type.tz else values.cast(pa.timestamp(values.type.unit, "UTC"))
-        return stamps.cast(STAMP, safe=False), pa.array([False] * n)
+        stamps = stamps.cast(STAMP, safe=False)
+        return stamps, pc.fill_null(_outside(stamps), False)
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         return pa.nulls(n, STAMP), pc.is_valid(values)
     text = _text(values, n)
@@ -159,7 +176,14 @@ def _times(values: pa.Array | None, n: int) -> tuple[pa.Array, pa.Array]:
         stamps = pc.if_else(iso, zoned, pa.scalar(None, pa.string())).cast(STAMP)
     except pa.ArrowInvalid:  # e.g. 2026-02-30: let Python say which rows
         return pa.nulls(n, STAMP), pc.is_valid(text)
-    return stamps, pc.and_(pc.is_valid(text), pc.invert(iso))
+    odd = pc.or_(pc.invert(iso), pc.fill_null(_outside(stamps), False))
+    return stamps, pc.and_(pc.is_valid(text), odd)
+
+
+def _outside(stamps: pa.Array) -> pa.Array:
+    """Times outside the accepted years (Python decides those, and refuses them)."""
+    early, late = pa.scalar(EARLIEST, STAMP), pa.scalar(LATEST, STAMP)
+    return pc.or_(pc.less(stamps, early), pc.greater_equal(stamps, late))
 
 
 def _json_texts(values: pa.Array | None, n: int, check: bool = True) -> tuple[pa.Array, pa.Array]:
@@ -170,36 +194,32 @@ def _json_texts(values: pa.Array | None, n: int, check: bool = True) -> tuple[pa
         return pa.array(["{}"] * n, pa.string()), pc.is_valid(values)  # objects: Python dumps
     text = _text(values, n)
     if not check:
-        return pc.fill_null(text, "{}"), pa.array([False] * n)
+        odd = pc.fill_null(pc.match_substring_regex(text, ODD_JSON), False)
+        return pc.fill_null(text, "{}"), odd
     distinct = pc.unique(text.drop_null())  # each distinct text parsed once
-    bad = [v for v in distinct.to_pylist() if not _valid_json(v)]
+    bad = [v for v in distinct.to_pylist() if _json_problem(v) is not None]
     return pc.fill_null(text, "{}"), pc.is_in(text, pa.array(bad, pa.string()))
 
 
-def _valid_json(text: str) -> bool:
+def _json_problem(text: str) -> str | None:
+    """What is wrong with a properties or context cell: invalid JSON (NaN and Infinity, which
+    Python accepts, included), not an object, or text the store cannot keep."""
     try:
-        _loads(text)
-    except (ValueError, TypeError, RecursionError):
-        return False
-    return True
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_no_constant)
-
-
-def _loads(text: str) -> Any:
-    """Standard JSON only: NaN and Infinity (which Python accepts) are refused."""
-    return _DECODER.decode(text)
+        value = parse_json(text, finite=False)  # 1e400: the stores keep it, as the API does
+    except ValueError as exc:
+        return str(exc)
+    if not isinstance(value, dict):
+        return 'expected a JSON object like {"plan": "pro"}'
+    return unstorable_json(value)
 
 
 def _cells(values: pa.Array | None, indices: pa.Array) -> list[Any]:
-    """The cells at these rows as the per-row checks take them (blank text is missing)."""
+    """The cells at these rows as the per-row checks take them (blank text is missing; times
+    as text, which any year can be)."""
     if values is None:
         return [None] * len(indices)
+    if pa.types.is_temporal(values.type):
+        values = values.cast(pa.string())
     return [
         (v.strip() or None) if isinstance(v, str) else v for v in values.take(indices).to_pylist()
     ]
@@ -227,6 +247,8 @@ def _check_row(
     for column, value in (("message_id", mid), ("user_id", user), ("anonymous_id", anon)):
         _length(column, value, problem)
     _length("name", name, problem)
+    for column in TEXT_COLUMNS:
+        _storable(column, cells[column], problem, one_line=column != "name")
     when = _time(stamp, "timestamp", problem, required=True)
     got = _time(received, "received_at", problem) or when
     properties, context = _json(props, "properties", problem), _json(ctx, "context", problem)
@@ -240,6 +262,20 @@ def _check_row(
 def _length(column: str, value: Any, problem: Callable[[str, str], None]) -> None:
     if value is not None and len(str(value)) > MAX_ID_LENGTH:
         problem(column, f"at most {MAX_ID_LENGTH} characters, got {len(str(value))}")
+
+
+def _storable(
+    column: str, value: Any, problem: Callable[[str, str], None], *, one_line: bool
+) -> None:
+    """No NUL; no line break in an id (event names may hold one, as the ingest API allows)."""
+    if value is None:
+        return
+    text = str(value)
+    refusal = unstorable_text(text)
+    if refusal is None and one_line and ("\n" in text or "\r" in text):
+        refusal = 'a line break in a one-line field: a stray quote (") may have joined rows'
+    if refusal is not None:
+        problem(column, refusal)
 
 
 def _time(
@@ -260,13 +296,17 @@ def _json(value: Any, column: str, problem: Callable[[str, str], None]) -> str:
     if value is None:
         return "{}"
     if isinstance(value, dict | list):
-        return dumps(value)
-    try:
-        _loads(value)
-    except (TypeError, ValueError, RecursionError) as exc:
-        problem(column, f"invalid JSON ({getattr(exc, 'msg', exc)})")
+        text = dumps(value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        problem(column, f"expected JSON text, got {type(value).__name__}")
         return "{}"
-    return str(value)
+    refusal = _json_problem(text)
+    if refusal is not None:
+        problem(column, refusal)
+        return "{}"
+    return text
 
 
 def _table(rows: list[Row]) -> pa.Table:
@@ -307,8 +347,27 @@ def _segment_row(file: str, number: int, raw: Any, problems: list[ImportProblem]
         for p in result:
             problems.append(ImportProblem(file, number, ".".join(map(str, p.loc)), p.msg))
         return None
+    for column, stamp in (("timestamp", result.timestamp), ("receivedAt", received)):
+        if stamp is not None and not EARLIEST <= stamp < LATEST:
+            problems.append(ImportProblem(file, number, column, f"{stamp} is outside {YEARS}"))
+            return None
     body = result.traits if result.type in ("identify", "group") else result.properties
     account = result.group_id if result.type == "group" else None
+    texts = {
+        "messageId": result.message_id,
+        "userId": result.user_id,
+        "anonymousId": result.anonymous_id,
+        "groupId": account,
+        "event": result.name,
+    }
+    refusals = [(c, unstorable_text(t)) for c, t in texts.items() if t is not None]
+    refusals.append(("properties", unstorable_json(body)))
+    refusals.append(("context", unstorable_json(result.context)))
+    refused = [(column, why) for column, why in refusals if why]
+    for column, why in refused:  # what the ingest rules let through but no store can keep
+        problems.append(ImportProblem(file, number, column, why))
+    if refused:
+        return None
     return (
         result.message_id,
         result.type,

@@ -248,7 +248,12 @@ KINDS: tuple[Kind, ...] = (
         "Event",
         ("message_id",),
         (
-            Column("message_id", required=True, help="unique id; a repeated id is skipped"),
+            Column(
+                "message_id",
+                required=True,
+                help="unique id; an id already stored is skipped, one repeated in the file is "
+                "an error",
+            ),
             Column(
                 "type", choices=("track", "identify", "group", "page", "screen"), default="track"
             ),

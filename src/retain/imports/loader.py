@@ -1,29 +1,40 @@
-"""Import files: validate everything, resolve references, then upsert in one transaction.
+"""Import files: read and validate everything first (no lock held), then resolve references
+and upsert in one transaction.
 
 A file with any problem writes nothing; `dry_run` validates and counts without writing.
 Re-importing the same file changes nothing: rows whose values are unchanged are not written.
-Events have a loader of their own (`imports.events`, registered in SPECIAL): the same fast path
-for `import_file("events", ...)`, `import_dir` and `retain import events`.
+Every file of an import (one, or a folder with `all`) is read, parsed and checked against the
+store and against the files before it (an `accounts.csv` next to a `contacts.csv`) before the
+write transaction begins, so SQLite's write lock is held only while writing. Events have a
+loader of their own (`imports.events`): the same fast path for `import_file("events", ...)`,
+`import_dir` and `retain import events`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import IntegrityError, connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.sql import InsertQuery
 
 from retain.core.text import tone
 from retain.errors import ImportFailed, ImportProblem
-from retain.imports import files
+from retain.imports import files, locking
 from retain.imports.kinds import KINDS, get
-from retain.imports.schema import Kind, Progress, Result
-from retain.imports.validate import check_header, parse_rows
+from retain.imports.schema import Kind, Limit, Progress, Result
+from retain.imports.validate import check_header, parent_cycles, parse_rows
 
 BATCH = 2_000
 UNUSABLE_PASSWORD = "!"  # Django treats a password starting with "!" as unusable
+# Integer ranges every supported database can store (PostgreSQL's, the narrower), so a file
+# is accepted or refused the same way on SQLite and PostgreSQL.
+INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 
 
 class _DryRun(Exception):
@@ -35,12 +46,48 @@ def model_of(kind: Kind) -> type[models.Model]:
     return apps.get_model("retain", kind.model)
 
 
+def limits(kind: Kind) -> dict[str, Limit]:
+    """What each column's store field can hold, from the model's fields: text length (and a
+    single line for CharFields), decimal digits, the integer range, the JSON shape of its
+    default. Reference columns get the single-line and text checks only."""
+    model = model_of(kind)
+    out: dict[str, Limit] = {}
+    for col in kind.columns:
+        if col.ref is not None:
+            out[col.name] = Limit(one_line=True)
+            continue
+        try:
+            field = model._meta.get_field(col.target)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.Field):
+            out[col.name] = limit_of(field)
+    return out
+
+
+def limit_of(field: models.Field[Any, Any]) -> Limit:
+    """The Limit of one model field."""
+    if isinstance(field, models.JSONField):
+        default = field.get_default() if field.has_default() else None
+        shapes: list[tuple[type, str]] = [(dict, "object"), (list, "array")]
+        shape = next((name for typ, name in shapes if isinstance(default, typ)), None)
+        return Limit(json_shape=shape)
+    if isinstance(field, models.DecimalField):
+        return Limit(max_digits=field.max_digits, decimal_places=field.decimal_places)
+    if isinstance(field, models.CharField):
+        return Limit(max_length=field.max_length, one_line=True)
+    return Limit(
+        max_length=getattr(field, "max_length", None),
+        int_range=INTEGER_RANGES.get(field.get_internal_type()),
+    )
+
+
 def import_file(
     kind_name: str, path: Path, *, dry_run: bool = False, progress: Progress | None = None
 ) -> Result:
     """Validate and import one file; raises ImportFailed listing every problem."""
     kind = get(kind_name)
-    results = _atomic([(kind, path)], dry_run, progress)
+    results = _import([(kind, path)], dry_run, progress)
     return results[0]
 
 
@@ -61,52 +108,105 @@ def import_dir(
         raise ImportFailed(
             [ImportProblem(str(folder), 0, "", f"no kind files found (e.g. {names})")]
         )
-    return _atomic(plan, dry_run, progress)
+    return _import(plan, dry_run, progress)
 
 
-def _atomic(
-    plan: list[tuple[Kind, Path]], dry_run: bool, progress: Progress | None
+# Rows of the files checked so far in this import: model -> key -> parsed row. References to
+# them are valid (they are written first), and a survey's scale may come from its file.
+Pending = dict[str, dict[Any, dict[str, Any]]]
+
+
+@dataclass
+class _Checked:
+    """One file read and validated, waiting for the write transaction."""
+
+    kind: Kind
+    file: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    events: Any = None  # the events loader's checked file
+    plan: _Plan | None = None  # the writes, when they could be worked out before the lock
+
+
+def _import(
+    todo: list[tuple[Kind, Path]], dry_run: bool, progress: Progress | None
 ) -> list[Result]:
+    """Check every file (reads only), then write them all in one transaction."""
+    pending: Pending = {}
+    checked = [_check(kind, path, pending) for kind, path in todo]
     results: list[Result] = []
     try:
-        with transaction.atomic():
-            for kind, path in plan:
-                results.append(_load(kind, path, progress))
+        with locking.writing():
+            for item in checked:
+                results.append(_write(item, progress))
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
+    except IntegrityError as exc:  # the store changed between the check and the write
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    checked[min(len(results), len(checked) - 1)].file,
+                    0,
+                    "",
+                    f"the store changed while importing ({exc}); nothing was written, retry",
+                )
+            ]
+        ) from None
     return results
 
 
-def _events(path: Path, progress: Progress | None) -> Result:
-    """The bulk event loader (imported on use: it needs the Django models, and the CLI imports
-    this package before Django is set up)."""
-    from retain.imports import events
-
-    return events.load(path, progress)
-
-
-# Kinds with a loader of their own, which reads, checks and writes the file itself.
-SPECIAL: dict[str, Callable[[Path, Progress | None], Result]] = {"events": _events}
-
-
-def _load(kind: Kind, path: Path, progress: Progress | None) -> Result:
-    special = SPECIAL.get(kind.name)
-    if special is not None:
-        return special(path, progress)
-    header, raw = files.read(path)
+def _check(kind: Kind, path: Path, pending: Pending) -> _Checked:
+    """Read and validate one file against the store and the files before it; raises
+    ImportFailed. Adds the file's rows to `pending`."""
     file = str(path)
+    if kind.name == "events":
+        from retain.imports import events  # needs the models: imported once Django is set up
+
+        known = pending.get("Account", {}).keys()
+        return _Checked(kind, file, events=events.check(path, known))
+    header, raw = files.read(path)
     problems = check_header(kind, file, header)
     if problems:
         raise ImportFailed(problems)
-    parsed = parse_rows(kind, file, header, raw)
-    refs = _resolve(kind, file, parsed.rows, parsed.numbers, parsed.problems)
-    _kind_checks(kind, file, parsed.rows, parsed.numbers, refs, parsed.problems)
+    parsed = parse_rows(kind, file, header, raw, limits(kind))
+    refs = _resolve(kind, file, parsed.rows, parsed.numbers, parsed.problems, pending)
+    _kind_checks(kind, file, parsed.rows, parsed.numbers, pending, parsed.problems)
+    _parents(kind, file, header, parsed.rows, parsed.numbers, parsed.problems)
     if parsed.problems:
         raise ImportFailed(sorted(parsed.problems, key=lambda p: (p.row, p.column)))
-    result = Result(kind.name, file, len(parsed.rows))
-    _upsert(kind, parsed.rows, refs, result, progress)
+    # Rows referring to rows of earlier files of this import get their ids under the lock;
+    # the others are planned now.
+    stored = all(
+        row.get(c.name) is None or row[c.name] in refs[c.name] or c.ref.model == kind.model
+        for c in kind.columns
+        if c.ref is not None
+        for row in parsed.rows
+    )
+    plan = _plan(kind, parsed.rows, refs) if stored else None
+    if len(kind.key) == 1:
+        own = pending.setdefault(kind.model, {})
+        own.update((row[kind.key[0]], row) for row in parsed.rows)
+    return _Checked(kind, file, parsed.rows, parsed.numbers, plan=plan)
+
+
+def _write(item: _Checked, progress: Progress | None) -> Result:
+    """Write one checked file (inside the transaction): references resolved again, now that
+    the files before it are written; one removed meanwhile is a problem."""
+    if item.events is not None:
+        from retain.imports import events
+
+        return events.write(item.events, progress)
+    result = Result(item.kind.name, item.file, len(item.rows))
+    plan = item.plan
+    if plan is None or not _still_valid(item.kind, item, plan):
+        problems: list[ImportProblem] = []
+        refs = _resolve(item.kind, item.file, item.rows, item.numbers, problems)
+        if problems:
+            raise ImportFailed(sorted(problems, key=lambda p: (p.row, p.column)))
+        plan = _plan(item.kind, item.rows, refs)
+    _apply(item.kind, item.rows, plan, result, progress)
     return result
 
 
@@ -121,9 +221,10 @@ def _resolve(
     rows: list[dict[str, Any]],
     numbers: list[int],
     problems: list[ImportProblem],
+    pending: Pending | None = None,
 ) -> Refs:
     """Look up every referenced key; unknown ones are problems (self references may point
-    to rows of the same file)."""
+    to rows of the same file, and any reference to rows of `pending` files)."""
     refs: Refs = {}
     for col in kind.columns:
         if col.ref is None:
@@ -133,9 +234,10 @@ def _resolve(
         found = _lookup(model, col.ref.lookup, wanted)
         refs[col.name] = found
         own = {r[kind.key[0]] for r in rows} if col.ref.model == kind.model else set()
+        allowed = own | (pending or {}).get(col.ref.model, {}).keys()
         for row, number in zip(rows, numbers, strict=True):
             value = row.get(col.name)
-            if value is not None and value not in found and value not in own:
+            if value is not None and value not in found and value not in allowed:
                 label = col.ref.model.replace("Item", "").lower()
                 problems.append(ImportProblem(file, number, col.name, f"unknown {label} {value!r}"))
     return refs
@@ -157,29 +259,35 @@ def _kind_checks(
     file: str,
     rows: list[dict[str, Any]],
     numbers: list[int],
-    refs: Refs,
+    pending: Pending,
     problems: list[ImportProblem],
 ) -> None:
     if kind.name == "survey_responses":
-        _score_in_scale(file, rows, numbers, refs, problems)
+        _score_in_scale(file, rows, numbers, pending, problems)
 
 
 def _score_in_scale(
     file: str,
     rows: list[dict[str, Any]],
     numbers: list[int],
-    refs: Refs,
+    pending: Pending,
     problems: list[ImportProblem],
 ) -> None:
-    """A score must lie within its survey's scale (the database enforces it too)."""
+    """A score must lie within its survey's scale (the database enforces it too); the scale
+    of a survey in this import's surveys file is the one that will be written."""
     survey = apps.get_model("retain", "Survey")
-    scales = {s.id: (s.scale_min, s.scale_max) for s in survey.objects.all()}
+    scales: dict[Any, tuple[Any, Any]] = {
+        ext: (lo, hi)
+        for ext, lo, hi in survey.objects.values_list("external_id", "scale_min", "scale_max")
+    }
+    for ext, row in pending.get("Survey", {}).items():
+        scales[ext] = (row.get("scale_min"), row.get("scale_max"))
     for row, number in zip(rows, numbers, strict=True):
-        sid = refs["survey_id"].get(row.get("survey_id"))
+        scale = scales.get(row.get("survey_id"))
         score = row.get("score")
-        if sid is None or score is None:
+        if scale is None or score is None:
             continue
-        lo, hi = scales[sid]
+        lo, hi = scale
         if not lo <= score <= hi:
             problems.append(
                 ImportProblem(
@@ -189,6 +297,38 @@ def _score_in_scale(
                     f"{score} is outside survey {row['survey_id']!r}'s scale {lo}-{hi}",
                 )
             )
+
+
+def _parents(
+    kind: Kind,
+    file: str,
+    header: list[str],
+    rows: list[dict[str, Any]],
+    numbers: list[int],
+    problems: list[ImportProblem],
+) -> None:
+    """A reference to a row of the same kind (an account's parent) must not make a cycle,
+    counting the stored rows; an account cannot be its own parent."""
+    for col in kind.columns:
+        if col.ref is None or col.ref.model != kind.model or col.name not in header:
+            continue
+        model = model_of(kind)
+        key = kind.key[0]
+        stored = model._default_manager.values_list(col.ref.lookup, f"{col.target}__{key}")
+        parents: dict[Any, Any] = dict(stored)
+        parents.update((row[key], row.get(col.name)) for row in rows if row.get(key) is not None)
+        cycles = parent_cycles(parents, [row[key] for row in rows if row.get(key) is not None])
+        for row, number in zip(rows, numbers, strict=True):
+            cycle = cycles.get(row.get(key))
+            if cycle is None:
+                continue
+            label = kind.model.lower()
+            message = (
+                f"an {label} cannot be its own parent"
+                if len(cycle) == 2
+                else f"parent cycle: {' -> '.join(map(str, cycle))}"
+            )
+            problems.append(ImportProblem(file, number, col.name, message))
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -236,9 +376,24 @@ def _key(kind: Kind, values: dict[str, Any], row: dict[str, Any]) -> tuple[Any, 
     )
 
 
-def _upsert(
-    kind: Kind, rows: list[dict[str, Any]], refs: Refs, result: Result, progress: Progress | None
-) -> None:
+@dataclass
+class _Plan:
+    """A file's writes, worked out before the write lock: the rows to create as compiled INSERT
+    statements (compiling them is most of a large import's time), the rows to update, and what
+    they were based on (references and the keys not stored yet), checked again under the lock."""
+
+    refs: Refs
+    key_fields: list[str]
+    new_keys: list[tuple[Any, ...]]
+    inserts: list[tuple[str, Any]]  # one statement per batch of `batch` rows
+    batch: int
+    update: list[models.Model]
+    fields: set[str]
+    rows: int
+
+
+def _plan(kind: Kind, rows: list[dict[str, Any]], refs: Refs) -> _Plan:
+    """Create or update each row (reads only)."""
     model = model_of(kind)
     prepared = [(row, _values(kind, row, refs, model)) for row in rows]
     if kind.name == "touchpoints":
@@ -246,14 +401,17 @@ def _upsert(
     key_fields = [kind.column(k).target + ("_id" if kind.column(k).ref else "") for k in kind.key]
     existing = _existing(model, key_fields, [_key(kind, v, r) for r, v in prepared])
     create: list[models.Model] = []
+    new_keys: list[tuple[Any, ...]] = []
     update: list[models.Model] = []
     fields: set[str] = set()
-    for n, (row, values) in enumerate(prepared, start=1):
-        obj = existing.get(_key(kind, values, row))
+    for row, values in prepared:
+        key = _key(kind, values, row)
+        obj = existing.get(key)
         if obj is None:
             if kind.model == "User":
                 values["password"] = UNUSABLE_PASSWORD  # set it later with createuser/admin
             create.append(model(**values))
+            new_keys.append(key)
         else:
             changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
             if changed:
@@ -261,16 +419,53 @@ def _upsert(
                     setattr(obj, k, v)
                 fields.update(changed)
                 update.append(obj)
-        if progress and n % BATCH == 0:
-            progress(n, len(prepared))
-    model._default_manager.bulk_create(create, batch_size=BATCH)
-    if update:
-        model._default_manager.bulk_update(update, sorted(fields), batch_size=BATCH)
-    result.created, result.updated = len(create), len(update)
-    result.unchanged = len(prepared) - len(create) - len(update)
+    size, inserts = _insert_sql(model, create)
+    return _Plan(refs, key_fields, new_keys, inserts, size, update, fields, len(prepared))
+
+
+def _insert_sql(
+    model: type[models.Model], objs: list[models.Model]
+) -> tuple[int, list[tuple[str, Any]]]:
+    """The INSERT statements (and parameters) of `bulk_create(objs)`, and rows per statement."""
+    fields = [f for f in model._meta.concrete_fields if not f.generated and not f.primary_key]
+    if not objs:
+        return BATCH, []
+    size = min(BATCH, connection.ops.bulk_batch_size(fields, objs) or BATCH)
+    out: list[tuple[str, Any]] = []
+    for i in range(0, len(objs), size):
+        query = InsertQuery(model)
+        query.insert_values(fields, objs[i : i + size])
+        out.extend(query.get_compiler(connection=connection).as_sql())
+    return size, out
+
+
+def _still_valid(kind: Kind, item: _Checked, plan: _Plan) -> bool:
+    """Under the write lock: the references resolve to the same ids and no row to create has
+    been stored meanwhile (else the plan is made again, under the lock)."""
+    problems: list[ImportProblem] = []
+    refs = _resolve(kind, item.file, item.rows, item.numbers, problems)
+    if problems or refs != plan.refs:
+        return False
+    return not _existing(model_of(kind), plan.key_fields, plan.new_keys)
+
+
+def _apply(
+    kind: Kind, rows: list[dict[str, Any]], plan: _Plan, result: Result, progress: Progress | None
+) -> None:
+    """Run a plan's writes (inside the transaction)."""
+    model = model_of(kind)
+    with connection.cursor() as cursor:
+        for n, (sql, params) in enumerate(plan.inserts, start=1):
+            cursor.execute(sql, params)
+            if progress:
+                progress(min(n * plan.batch, len(plan.new_keys)), plan.rows)
+    if plan.update:
+        model._default_manager.bulk_update(plan.update, sorted(plan.fields), batch_size=BATCH)
+    result.created, result.updated = len(plan.new_keys), len(plan.update)
+    result.unchanged = plan.rows - result.created - result.updated
     _self_refs(kind, rows, model)
     if progress:
-        progress(len(prepared), len(prepared))
+        progress(plan.rows, plan.rows)
 
 
 def _existing(

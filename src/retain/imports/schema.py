@@ -24,6 +24,19 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Limit:
+    """What a column's store field can hold and read back (derived from the model's fields):
+    text length and lines, decimal digits, the integer range, the JSON shape."""
+
+    max_length: int | None = None
+    one_line: bool = False  # a CharField: a line break there is a stray quote's doing
+    max_digits: int | None = None
+    decimal_places: int | None = None
+    int_range: tuple[int, int] | None = None
+    json_shape: str | None = None  # "object" or "array"
+
+
+@dataclass(frozen=True)
 class Ref:
     """A reference to another row by its key: model name and the field that identifies it."""
 

@@ -1,16 +1,20 @@
 """Validate the rows of an import file against its kind's schema: every problem, located.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row row 2.
+Values are checked against what their store column can hold (`Limit`s, from the models), and
+ids (key and reference columns) are trimmed: ` acct-1` is the key `acct-1`.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from retain.errors import ImportProblem
-from retain.imports.schema import Column, Kind
-from retain.imports.types import PARSERS
+from retain.imports.schema import Column, Kind, Limit
+from retain.imports.types import PARSERS, fits, unstorable_text
 
 ATTR_PREFIX = "attr_"
 
@@ -54,9 +58,18 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def parse_rows(kind: Kind, file: str, header: list[str], raw: list[dict[str, Any]]) -> Parsed:
-    """Parse every row; collect every problem rather than stopping at the first."""
+def parse_rows(
+    kind: Kind,
+    file: str,
+    header: list[str],
+    raw: list[dict[str, Any]],
+    limits: Mapping[str, Limit] | None = None,
+) -> Parsed:
+    """Parse every row; collect every problem rather than stopping at the first. `limits` are
+    the store's limits by column name (none: only the schema's rules are checked)."""
     out = Parsed()
+    limits = limits or {}
+    ids = set(kind.key) | {c.name for c in kind.columns if c.ref is not None}
     present = [c for c in kind.columns if c.name in header]
     attrs = [h for h in header if kind.attributes and h.startswith(ATTR_PREFIX)]
     keys: dict[tuple[Any, ...], int] = {}
@@ -64,13 +77,20 @@ def parse_rows(kind: Kind, file: str, header: list[str], raw: list[dict[str, Any
         number = index + 2
         row: dict[str, Any] = {}
         for col in present:
-            _cell(col, record.get(col.name), row, file, number, out.problems)
+            value = record.get(col.name)
+            if col.name in ids and isinstance(value, str):
+                value = value.strip()
+            _cell(col, value, limits.get(col.name, Limit()), row, file, number, out.problems)
         if attrs:
-            row["attributes"] = {
-                a[len(ATTR_PREFIX) :]: _attr(record.get(a))
-                for a in attrs
-                if not is_empty(record.get(a))
-            }
+            row["attributes"] = {}
+            for a in attrs:
+                value = record.get(a)
+                if is_empty(value):
+                    continue
+                problem = unstorable_text(str(value))
+                if problem:
+                    out.problems.append(ImportProblem(file, number, a, problem))
+                row["attributes"][a[len(ATTR_PREFIX) :]] = _attr(value)
         for check in kind.checks:
             for column, message in check(row):
                 out.problems.append(ImportProblem(file, number, column, message))
@@ -94,6 +114,7 @@ def parse_rows(kind: Kind, file: str, header: list[str], raw: list[dict[str, Any
 def _cell(
     col: Column,
     value: Any,
+    limit: Limit,
     row: dict[str, Any],
     file: str,
     number: int,
@@ -105,17 +126,27 @@ def _cell(
         row[col.name] = None
         return
     try:
-        parsed = PARSERS[col.type](
-            value.strip() if isinstance(value, str) and col.type != "str" else value
-        )
-    except ValueError as exc:
+        row[col.name] = parse_cell(col, value, limit)
+    except ValueError as exc:  # never looked up nor compared: the problem says what is wrong
         problems.append(ImportProblem(file, number, col.name, str(exc)))
         row[col.name] = None
-        return
-    message = _rule(col, parsed)
+
+
+def parse_cell(col: Column, value: Any, limit: Limit) -> Any:
+    """One non-empty cell parsed and checked (schema rules, then the store's limits); raises
+    ValueError saying what is wrong."""
+    parsed = PARSERS[col.type](
+        value.strip() if isinstance(value, str) and col.type != "str" else value
+    )
+    message = parse_problem(col, parsed, limit)
     if message:
-        problems.append(ImportProblem(file, number, col.name, message))
-    row[col.name] = parsed
+        raise ValueError(message)
+    return parsed
+
+
+def parse_problem(col: Column, value: Any, limit: Limit) -> str | None:
+    """What is wrong with a parsed value: the schema's rules, then the store's limits."""
+    return _rule(col, value) or fits(col.type, value, limit)
 
 
 def _rule(col: Column, value: Any) -> str | None:
@@ -137,7 +168,33 @@ def _attr(value: Any) -> Any:
     text = value.strip()
     for cast in (int, float):
         try:
-            return cast(text)
+            number = cast(text)
         except ValueError:
             continue
+        if math.isfinite(number):  # nan, inf and 1e400 stay text: JSON has no such numbers
+            return number
     return text
+
+
+def parent_cycles(parents: Mapping[Any, Any], starts: Iterable[Any]) -> dict[Any, list[Any]]:
+    """Every key on a cycle of parents (key -> parent key, None at a root) reached from
+    `starts`, each with its cycle from itself (`[a, b, a]`); an own parent is `[a, a]`."""
+    out: dict[Any, list[Any]] = {}
+    done: set[Any] = set()  # keys known to reach a root or a cycle already walked
+    for start in starts:
+        if start in done:
+            continue
+        path: list[Any] = []
+        at: dict[Any, int] = {}
+        node = start
+        while node is not None and node not in done and node not in at:
+            at[node] = len(path)
+            path.append(node)
+            node = parents.get(node)
+        if node is not None and node in at:  # the walk closed a new cycle
+            cycle = path[at[node] :]
+            for member in cycle:
+                i = cycle.index(member)
+                out[member] = [*cycle[i:], *cycle[:i], member]
+        done.update(path)
+    return out
