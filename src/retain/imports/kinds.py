@@ -59,7 +59,7 @@ KINDS: tuple[Kind, ...] = (
             Column("is_active", "bool", default=True),
         ),
         help="People who use Retain (owners of accounts and tasks). Passwords are never "
-        "imported: set them with `retain createuser` or in the admin.",
+        "imported: set them with `retain password USERNAME` or in the admin.",
     ),
     Kind(
         "lifecycle_stages",
