@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 from retain.api import services
 from retain.api.auth import ApiRequest
 from retain.api.errors import ErrorOut
+from retain.api.fields import Body, Id
 from retain.api.listing import PageParams, ordered, page, page_of
 
 
@@ -61,7 +62,7 @@ def patch_schema(create: type[Schema]) -> type[Schema]:
         for name, info in create.model_fields.items()
     }
     name = create.__name__.removesuffix("In") + "Patch"
-    return create_model(name, __base__=Schema, **fields)
+    return create_model(name, __base__=Body, **fields)
 
 
 def _constrained(info: FieldInfo) -> Any:
@@ -71,9 +72,10 @@ def _constrained(info: FieldInfo) -> Any:
     return Annotated[(info.annotation, *info.metadata)]
 
 
-def errors(*codes: int) -> dict[int, type[Schema]]:
-    """OpenAPI responses for the error codes an operation can answer with."""
-    return dict.fromkeys((401, 422, *codes), ErrorOut)
+def errors(*codes: int, body: bool = False) -> dict[int, type[Schema]]:
+    """OpenAPI responses for the error codes an operation can answer with: always 401 and 422
+    (a parameter out of range), 400 when it reads a JSON body (one that does not parse)."""
+    return dict.fromkeys(sorted({401, 422, *codes, *((400,) if body else ())}), ErrorOut)
 
 
 def crud_router(res: Resource) -> Router:
@@ -108,12 +110,12 @@ def crud_router(res: Resource) -> Router:
         operation_id=f"get_{res.name}",
         summary=f"Get a {noun}",
     )
-    def get_item(request: ApiRequest, id: int) -> Any:
+    def get_item(request: ApiRequest, id: Id) -> Any:
         return services.get_visible(request.auth, model, id)
 
     @router.post(
         "",
-        response={201: out, **errors(403, 409)},
+        response={201: out, **errors(403, 409, body=True)},
         operation_id=f"create_{res.name}",
         summary=f"Create a {noun}",
     )
@@ -124,11 +126,11 @@ def crud_router(res: Resource) -> Router:
 
     @router.patch(
         "/{id}",
-        response={200: out, **errors(403, 404, 409)},
+        response={200: out, **errors(403, 404, 409, body=True)},
         operation_id=f"update_{res.name}",
         summary=f"Change fields of a {noun}",
     )
-    def update_item(request: ApiRequest, id: int, payload: patch_in) -> Any:  # type: ignore[valid-type]
+    def update_item(request: ApiRequest, id: Id, payload: patch_in) -> Any:  # type: ignore[valid-type]
         data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         return services.update(request.auth, model, id, data, res.prepare)
 
@@ -138,7 +140,7 @@ def crud_router(res: Resource) -> Router:
         operation_id=f"delete_{res.name}",
         summary=f"Delete a {noun}",
     )
-    def delete_item(request: ApiRequest, id: int) -> Any:
+    def delete_item(request: ApiRequest, id: Id) -> Any:
         services.delete(request.auth, model, id)
         return Status(204, None)
 

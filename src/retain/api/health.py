@@ -13,10 +13,11 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, Query, Router, Schema
 
 from retain.api.auth import ApiRequest
 from retain.api.crud import errors
+from retain.api.fields import Date, Filters, Id
 from retain.api.listing import PageParams, ordered, page, page_of
 from retain.api.services import get_visible
 from retain.app.access.permissions import visible_accounts
@@ -76,18 +77,18 @@ class RiskOut(Schema):
         return obj.account.name
 
 
-class HistoryFilter(FilterSchema):
+class HistoryFilter(Filters):
     """Snapshot date range."""
 
-    start: Annotated[dt.date | None, FilterLookup("date__gte")] = None
-    end: Annotated[dt.date | None, FilterLookup("date__lte")] = None
+    start: Annotated[Date | None, FilterLookup("date__gte")] = None
+    end: Annotated[Date | None, FilterLookup("date__lte")] = None
 
 
-class LatestFilter(FilterSchema):
+class LatestFilter(Filters):
     """Latest-snapshot filters."""
 
     band: Band | None = None
-    account_id: int | None = None
+    account_id: Id | None = None
     expansion_candidate: bool | None = None
     advocate: bool | None = None
     min_risk: Annotated[float | None, FilterLookup("risk_probability__gte")] = Field(
@@ -116,7 +117,7 @@ def account_history(user: Any, account_id: int) -> QuerySet[HealthSnapshot]:
 )
 def history(
     request: ApiRequest,
-    id: int,
+    id: Id,
     filters: Query[HistoryFilter],
     paging: Query[PageParams],
 ) -> Any:
@@ -137,7 +138,7 @@ def history(
         "churned)."
     ),
 )
-def latest_explained(request: ApiRequest, id: int) -> Any:
+def latest_explained(request: ApiRequest, id: Id) -> Any:
     account = get_visible(request.auth, Account, id)
     try:
         return view.explain(account)

@@ -15,15 +15,17 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from retain.api.errors import FieldError
+from retain.api.fields import BIGINT_MAX, Params
 
 MAX_LIMIT = 500
+MAX_OFFSET = BIGINT_MAX - MAX_LIMIT  # offset + limit stays a 64-bit integer
 
 
-class PageParams(Schema):
+class PageParams(Params):
     """Which slice of a list to return."""
 
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Rows per page (1-{MAX_LIMIT}).")
-    offset: int = Field(0, ge=0, description="Rows to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
 
 
 @cache
