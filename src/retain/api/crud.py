@@ -9,8 +9,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
@@ -21,7 +23,7 @@ from retain.api import services
 from retain.api.auth import ApiRequest
 from retain.api.errors import ErrorOut
 from retain.api.fields import Body, Id
-from retain.api.listing import PageParams, ordered, page, page_of
+from retain.api.listing import PageParams, order_by_param, ordered, page, page_of
 
 
 def _no_defaults(user: Any) -> dict[str, Any]:
@@ -55,14 +57,30 @@ class Resource:
 
 
 @cache
-def patch_schema(create: type[Schema]) -> type[Schema]:
-    """The create schema with every field optional: PATCH changes only the fields it sends."""
+def patch_schema(create: type[Schema], model: type[models.Model]) -> type[Schema]:
+    """The create schema with every field optional: PATCH changes only the fields it sends.
+    A column that cannot be empty takes no null (on create, null there means "fill it in")."""
     fields: dict[str, Any] = {
-        name: (_constrained(info), Field(None, description=info.description))
+        name: (
+            _patchable(_constrained(info), model, name),
+            Field(None, description=info.description),
+        )
         for name, info in create.model_fields.items()
     }
     name = create.__name__.removesuffix("In") + "Patch"
     return create_model(name, __base__=Body, **fields)
+
+
+def _patchable(annotation: Any, model: type[models.Model], name: str) -> Any:
+    """`annotation` without None when the model's column `name` is NOT NULL."""
+    try:
+        nullable = model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        return annotation
+    if nullable or get_origin(annotation) not in (Union, UnionType):
+        return annotation
+    members = [a for a in get_args(annotation) if a is not type(None)]
+    return Union[tuple(members)] if len(members) > 1 else members[0]  # noqa: UP007
 
 
 def _constrained(info: FieldInfo) -> Any:
@@ -81,10 +99,11 @@ def errors(*codes: int, body: bool = False) -> dict[int, type[Schema]]:
 def crud_router(res: Resource) -> Router:
     """The five endpoints of a resource."""
     router = Router(tags=[res.title or res.name.replace("_", " ").capitalize()])
-    out, create_in, patch_in = res.out, res.create, patch_schema(res.create)
+    out, create_in, patch_in = res.out, res.create, patch_schema(res.create, res.model)
     filters_in, page_out = res.filters, page_of(res.out)
     model, noun = res.model, str(res.model._meta.verbose_name)
     orders = ", ".join(res.order_fields)
+    order_by_type = order_by_param(res.order_fields)
 
     @router.get(
         "",
@@ -98,7 +117,7 @@ def crud_router(res: Resource) -> Router:
         request: ApiRequest,
         filters: Query[filters_in],  # type: ignore[valid-type]
         paging: Query[PageParams],
-        order_by: str | None = None,
+        order_by: order_by_type = None,  # type: ignore[valid-type]
     ) -> Any:
         qs = services.scoped(request.auth, model).select_related(*res.related)
         qs = filters.filter(qs)  # type: ignore[attr-defined]

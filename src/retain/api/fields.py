@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from decimal import Decimal
+from types import NoneType, UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from ninja import Field, FilterSchema, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationInfo, field_validator
 
 BIGINT_MAX = 2**63 - 1
 INT_MAX = 2**31 - 1
@@ -94,10 +96,70 @@ class Params(Schema):
         return storable_text(value)
 
 
+def json_kinds(annotation: Any) -> set[type] | None:
+    """The Python types a field's annotation admits (None: anything)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return json_kinds(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        kinds: set[type] = set()
+        for member in get_args(annotation):
+            found = json_kinds(member)
+            if found is None:
+                return None
+            kinds |= found
+        return kinds
+    if isinstance(origin, type):
+        return {origin}
+    return {annotation} if isinstance(annotation, type) else None
+
+
+TEXT_KINDS = (str, dt.date, dt.datetime, Decimal)  # given as JSON strings
+
+
+def same_json_type(kinds: set[type] | None, value: Any) -> bool:
+    """Whether a JSON value has the type its field declares: `true` is not the number 1, `0`
+    is not `false`, `"5"` is not the integer 5 (pydantic would convert them silently)."""
+    if kinds is None or value is None:
+        return True
+    if isinstance(value, bool):
+        return bool in kinds
+    if isinstance(value, int):
+        return bool(kinds & {int, float, Decimal})
+    if isinstance(value, float):
+        return bool(kinds & {float, Decimal})
+    if isinstance(value, str):
+        return any(issubclass(k, TEXT_KINDS) for k in kinds if k is not NoneType)
+    return True  # objects and arrays: pydantic checks them
+
+
+JSON_NAMES = {bool: "true or false", int: "an integer", float: "a number", dict: "an object"}
+
+
 class Body(Params):
-    """Base of every request body: a JSON object with only the declared fields, all storable."""
+    """Base of every request body: a JSON object with only the declared fields, each of its
+    declared JSON type, all storable."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_typed(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        kinds = json_kinds(field.annotation) if field else None
+        if not same_json_type(kinds, value):
+            wanted = sorted({JSON_NAMES.get(k, "text") for k in kinds or () if k is not NoneType})
+            raise ValueError(f"expected {' or '.join(wanted)}, got {json_name(value)}")
+        return value
+
+
+def json_name(value: Any) -> str:
+    """What a JSON value is, for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "text" if isinstance(value, str) else "another type"
 
 
 class Filters(FilterSchema):

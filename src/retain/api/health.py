@@ -18,7 +18,7 @@ from ninja import Field, FilterLookup, Query, Router, Schema
 from retain.api.auth import ApiRequest
 from retain.api.crud import errors
 from retain.api.fields import Date, Filters, Id
-from retain.api.listing import PageParams, ordered, page, page_of
+from retain.api.listing import PageParams, order_by_param, ordered, page, page_of
 from retain.api.services import get_visible
 from retain.app.access.permissions import visible_accounts
 from retain.app.health import queries as hq
@@ -97,6 +97,7 @@ class LatestFilter(Filters):
 
 
 SNAPSHOT_ORDER = ("date", "score", "risk_probability", "account__name", "id")
+SnapshotOrder = order_by_param(SNAPSHOT_ORDER)
 
 
 def _snapshots() -> QuerySet[HealthSnapshot]:
@@ -156,7 +157,7 @@ def latest(
     request: ApiRequest,
     filters: Query[LatestFilter],
     paging: Query[PageParams],
-    order_by: str | None = None,
+    order_by: SnapshotOrder = None,  # type: ignore[valid-type]
 ) -> Any:
     qs = filters.filter(hq.latest_snapshots(visible_accounts(request.auth)))
     return page(ordered(qs, order_by or "account__name", SNAPSHOT_ORDER), paging)

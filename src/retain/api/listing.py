@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import F, Model, QuerySet
 from ninja import Field, Schema
@@ -40,6 +40,19 @@ def page_of(item: type[Schema]) -> type[Schema]:
         offset=(int, ...),
         items=(list[item], ...),  # type: ignore[valid-type]
     )
+
+
+def order_by_param(allowed: Sequence[str]) -> Any:
+    """The type of an `order_by` query parameter over `allowed`: its pattern is declared in
+    OpenAPI, while `ordered` checks the value (and says which fields are allowed)."""
+    key = "-?(?:" + "|".join(allowed) + ")"
+    return Annotated[
+        str | None,
+        Field(
+            description=f"Comma-separated, `-` for descending, from: {', '.join(allowed)}.",
+            json_schema_extra={"pattern": f"^{key}(?:,{key})*$"},
+        ),
+    ]
 
 
 def ordered(qs: QuerySet[Any], order_by: str | None, allowed: Sequence[str]) -> QuerySet[Any]:

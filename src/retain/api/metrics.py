@@ -16,6 +16,7 @@ from django.db import connection
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from pydantic import AfterValidator
+from pydantic.config import JsonDict
 
 from retain import analytics
 from retain.api.auth import ApiRequest
@@ -68,6 +69,7 @@ def _within_range(day: dt.date) -> dt.date:
 
 
 KpiDate = Annotated[Date, AfterValidator(_within_range)]
+KPI_DATE: JsonDict = {"pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-"}  # the years, in OpenAPI
 
 
 class SeriesParams(Params):
@@ -75,10 +77,16 @@ class SeriesParams(Params):
     at most 1,000 periods."""
 
     period: Literal["month", "quarter", "week"] = "month"
-    start: KpiDate | None = Field(None, description="First day of the range (1900-2200).")
-    end: KpiDate | None = Field(None, description="Last day of the range (1900-2200).")
+    start: KpiDate | None = Field(
+        None, description="First day of the range (1900-2200).", json_schema_extra=KPI_DATE
+    )
+    end: KpiDate | None = Field(
+        None, description="Last day of the range (1900-2200).", json_schema_extra=KPI_DATE
+    )
     as_of: KpiDate | None = Field(
-        None, description="Date the figures are as of (default today; 1900-2200)."
+        None,
+        description="Date the figures are as of (default today; 1900-2200).",
+        json_schema_extra=KPI_DATE,
     )
     segment: list[str] = Field(
         default_factory=list, description="Account filter key=value, repeatable (e.g. tier=Growth)."

@@ -208,3 +208,64 @@ def test_an_overflow_anywhere_is_a_422_not_a_500(
     assert body["message"] == (
         "a value is out of range: Python int too large to convert to SQLite INTEGER"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/accounts", {"name": "A", "licensed_seats": False}, "licensed_seats"),
+        ("/api/accounts", {"name": "A", "licensed_seats": "5"}, "licensed_seats"),
+        ("/api/accounts", {"name": 5}, "name"),
+        ("/api/contacts", {"account_id": None, "is_decision_maker": 0}, "is_decision_maker"),
+        ("/api/touchpoints", {"account_id": 1, "kind": "qbr", "direction": "inbound",
+                              "occurred_at": "2026-01-01T00:00:00Z", "sentiment": False},
+         "sentiment"),
+    ],
+)  # fmt: skip
+def test_a_value_of_another_json_type(
+    world: World, admin_api: ApiClient, url: str, body: dict[str, Any], field: str
+) -> None:
+    """`false` for a number, `0` for a boolean, `"5"` for an integer were converted silently
+    (schemathesis: schema-violating request accepted)."""
+    response = assert_refused(admin_api.post(url, body), ["body", field])
+    assert "expected" in response["errors"][0]["msg"]
+
+
+def test_numbers_and_decimals_keep_their_json_forms(world: World, admin_api: ApiClient) -> None:
+    sub = {"account_id": world.own.pk, "plan": "P", "amount": 12.5, "start_date": "2026-01-01"}
+    assert admin_api.post("/api/subscriptions", sub).status_code == 201
+    touch = {"account_id": world.own.pk, "kind": "qbr", "direction": "inbound",
+             "occurred_at": "2026-01-01T00:00:00Z", "sentiment": 1}  # fmt: skip
+    assert admin_api.post("/api/touchpoints", touch).status_code == 201
+
+
+def test_patch_cannot_empty_a_required_column(world: World, admin_api: ApiClient) -> None:
+    """On create, a null `external_id` or note time means "fill it in"; on PATCH it used to
+    reach the database as NULL (a constraint error the schema did not announce)."""
+    note = admin_api.post("/api/notes", {"account_id": world.own.pk, "body": "hi"}).json()
+    body = assert_refused(
+        admin_api.patch(f"/api/notes/{note['id']}", {"created_at": None}), ["body", "created_at"]
+    )
+    assert body["code"] == "validation_error"
+    response = admin_api.patch(f"/api/accounts/{world.own.pk}", {"external_id": None})
+    assert_refused(response, ["body", "external_id"])
+    assert admin_api.patch(f"/api/accounts/{world.own.pk}", {"owner_id": None}).status_code == 200
+    document = admin_api.get("/api/openapi.json").json()["components"]["schemas"]
+    assert document["NotePatch"]["properties"]["created_at"]["type"] == "string"
+    assert "anyOf" in document["AccountPatch"]["properties"]["owner_id"]  # nullable column
+
+
+def test_the_document_declares_orderings_and_kpi_years(admin_api: ApiClient) -> None:
+    import re
+
+    paths = admin_api.get("/api/openapi.json").json()["paths"]
+    params = {p["name"]: p for p in paths["/api/accounts"]["get"]["parameters"]}
+    pattern = params["order_by"]["schema"]["anyOf"][0]["pattern"]
+    assert re.fullmatch(pattern, "-renewal_date,name")
+    assert not re.fullmatch(pattern, "password")
+    kpi = {p["name"]: p for p in paths["/api/metrics/{name}"]["get"]["parameters"]}
+    year = kpi["start"]["schema"]["pattern"]
+    assert re.match(year, "1900-01-01")
+    assert re.match(year, "2200-12-31")
+    assert not re.match(year, "1899-12-31")
+    assert not re.match(year, "2201-01-01")
