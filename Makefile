@@ -49,6 +49,7 @@ pytest-postgres: $(STAMP) browser
 test: lint typecheck pytest-sqlite pytest-postgres
 
 # schemathesis against `retain serve` on a fresh demo store, every operation but token deletion,
+# run in the temporary folder (its .schemathesis cache stays there),
 # with an admin token; prints the requests per status and fails on any 5xx or < 5,000 requests.
 # SQLite (a temporary file) by default; `make fuzz RETAIN_DATABASE_URL=postgresql://.../scratch`
 # REPLACES that database's data with the demo.
@@ -65,12 +66,12 @@ fuzz: $(STAMP)
 	port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	$(BIN)/retain serve --port $$port > $$dir/serve.log 2>&1 & pid=$$!; \
 	trap "kill $$pid" EXIT; \
-	$(BIN)/schemathesis run http://127.0.0.1:$$port/api/openapi.json --wait-for-schema 120 \
+	cd $$dir && $(CURDIR)/$(BIN)/schemathesis run http://127.0.0.1:$$port/api/openapi.json --wait-for-schema 120 \
 	  -H "Authorization: Bearer $$token" --exclude-path '/api/tokens/{id}' \
 	  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
 	  -n $(FUZZ_EXAMPLES) --workers 2 --max-time $(FUZZ_SECONDS) --seed $(FUZZ_SEED) \
 	  --report har --report-har-path $$dir/fuzz.har > $$dir/schemathesis.log 2>&1; st=$$?; \
-	sed -n '/SUMMARY/,$$p' $$dir/schemathesis.log; \
+	cd $(CURDIR) && sed -n '/SUMMARY/,$$p' $$dir/schemathesis.log; \
 	$(BIN)/python tests/integration/api/fuzz_report.py $$dir/fuzz.har && exit $$st
 
 clean:
