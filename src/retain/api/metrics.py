@@ -125,7 +125,11 @@ def metric_query(user: Any, params: SeriesParams) -> analytics.Query:
         segment=seg,
         url=store_url(),
     )
-    if (count := len(query.periods())) > MAX_PERIODS:
+    try:
+        count = len(query.periods())
+    except ValueError as exc:  # e.g. a start after the last complete period before as_of
+        raise FieldError(["query", "start"], str(exc)) from None
+    if count > MAX_PERIODS:
         raise FieldError(
             ["query", "start"],
             f"{count:,} {params.period}s asked for; at most {MAX_PERIODS:,} per request: "

@@ -269,3 +269,27 @@ def test_the_document_declares_orderings_and_kpi_years(admin_api: ApiClient) -> 
     assert re.match(year, "2200-12-31")
     assert not re.match(year, "1899-12-31")
     assert not re.match(year, "2201-01-01")
+
+
+def test_a_start_after_the_last_complete_period(world: World, admin_api: ApiClient) -> None:
+    """Found by `make fuzz` on PostgreSQL: `start=<today>` without `end` asked for periods
+    ending (the last complete month) before they start: a 500."""
+    params = {"start": "2026-06-15", "as_of": "2026-06-20"}
+    body = assert_refused(admin_api.get("/api/metrics/mrr", **params), ["query", "start"])
+    assert body["message"] == "the range ends (2026-05-31) before it starts (2026-06-15)"
+
+
+def test_an_account_deleted_while_a_write_is_checked(
+    world: World, admin_api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by `make fuzz` on PostgreSQL (two workers): an account deleted between the check
+    of a payload's references and the permission check made `obj.account` raise: a 500."""
+    from retain.api import services
+
+    note = admin_api.post("/api/notes", {"account_id": world.own.pk, "body": "hi"}).json()
+    monkeypatch.setattr(services, "check_references", lambda *args: None)  # it passed...
+    gone = world.other.pk + 1000  # ...and the account went away
+    body = assert_refused(
+        admin_api.patch(f"/api/notes/{note['id']}", {"account_id": gone}), ["body", "account_id"]
+    )
+    assert body["message"] == f"no account with id {gone}"
