@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.utils import timezone
-from ninja import Field, FilterLookup, FilterSchema, Schema
+from ninja import Field, FilterLookup, Schema
 
 from retain.api.crud import Resource
+from retain.api.fields import Body, Count, Date, DateTime, Filters, Id
 from retain.app.access.permissions import Perm, has_perm
 from retain.app.models import Account, Contact, Note
 
@@ -39,7 +40,7 @@ class AccountOut(Schema):
     updated_at: dt.datetime
 
 
-class AccountIn(Schema):
+class AccountIn(Body):
     """A new account; a CSM's new account is in their own book unless `owner_id` says more."""
 
     name: str = Field(..., min_length=1, max_length=300)
@@ -49,16 +50,16 @@ class AccountIn(Schema):
     industry: Text100 = ""
     plan: Text100 = ""
     region: Text100 = ""
-    owner_id: int | None = Field(None, description="The CSM (user id) who owns the account.")
-    stage_id: int | None = Field(None, description="Lifecycle stage id.")
-    contract_start: dt.date | None = None
-    renewal_date: dt.date | None = None
-    licensed_seats: int | None = Field(None, ge=0)
+    owner_id: Id | None = Field(None, description="The CSM (user id) who owns the account.")
+    stage_id: Id | None = Field(None, description="Lifecycle stage id.")
+    contract_start: Date | None = None
+    renewal_date: Date | None = None
+    licensed_seats: Count | None = None
     custom_attributes: dict[str, Any] = Field(default_factory=dict)
-    parent_id: int | None = Field(None, description="Parent account id (a group's member).")
+    parent_id: Id | None = Field(None, description="Parent account id (a group's member).")
 
 
-class AccountFilter(FilterSchema):
+class AccountFilter(Filters):
     """Account list filters."""
 
     q: Annotated[str | None, FilterLookup(["name__icontains", "external_id__icontains"])] = Field(
@@ -69,16 +70,16 @@ class AccountFilter(FilterSchema):
     industry: str | None = None
     plan: str | None = None
     region: str | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     owner: Annotated[str | None, FilterLookup("owner__username")] = Field(
         None, description="Owner's username."
     )
     stage: Annotated[str | None, FilterLookup("stage__key")] = Field(
         None, description="Lifecycle stage key, e.g. onboarding."
     )
-    parent_id: int | None = None
-    renewal_from: Annotated[dt.date | None, FilterLookup("renewal_date__gte")] = None
-    renewal_to: Annotated[dt.date | None, FilterLookup("renewal_date__lte")] = None
+    parent_id: Id | None = None
+    renewal_from: Annotated[Date | None, FilterLookup("renewal_date__gte")] = None
+    renewal_to: Annotated[Date | None, FilterLookup("renewal_date__lte")] = None
 
 
 def _account_defaults(user: Any) -> dict[str, Any]:
@@ -112,10 +113,10 @@ class ContactOut(Schema):
     created_at: dt.datetime | None
 
 
-class ContactIn(Schema):
+class ContactIn(Body):
     """A new contact; `external_id` is the `userId` their product events carry."""
 
-    account_id: int | None
+    account_id: Id | None
     external_id: ExternalId | None = Field(None, description=EXTERNAL_ID_HELP)
     name: str = Field("", max_length=200)
     email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+$")
@@ -123,16 +124,16 @@ class ContactIn(Schema):
     is_champion: bool = False
     is_decision_maker: bool = False
     traits: dict[str, Any] = Field(default_factory=dict)
-    created_at: dt.datetime | None = None
+    created_at: DateTime | None = None
 
 
-class ContactFilter(FilterSchema):
+class ContactFilter(Filters):
     """Contact list filters."""
 
     q: Annotated[str | None, FilterLookup(["name__icontains", "email__icontains"])] = Field(
         None, description="Text in the name or e-mail."
     )
-    account_id: int | None = None
+    account_id: Id | None = None
     email: str | None = None
     is_champion: bool | None = None
     is_decision_maker: bool | None = None
@@ -159,24 +160,24 @@ class NoteOut(Schema):
     created_at: dt.datetime
 
 
-class NoteIn(Schema):
+class NoteIn(Body):
     """A new note; the author is the caller and the time now unless given."""
 
-    account_id: int
+    account_id: Id
     body: str = Field(..., min_length=1)
     external_id: ExternalId | None = Field(None, description=EXTERNAL_ID_HELP)
-    author_id: int | None = None
-    created_at: dt.datetime | None = None
+    author_id: Id | None = None
+    created_at: DateTime | None = None
 
 
-class NoteFilter(FilterSchema):
+class NoteFilter(Filters):
     """Note list filters."""
 
-    account_id: int | None = None
-    author_id: int | None = None
+    account_id: Id | None = None
+    author_id: Id | None = None
     q: Annotated[str | None, FilterLookup("body__icontains")] = None
-    created_from: Annotated[dt.datetime | None, FilterLookup("created_at__gte")] = None
-    created_to: Annotated[dt.datetime | None, FilterLookup("created_at__lte")] = None
+    created_from: Annotated[DateTime | None, FilterLookup("created_at__gte")] = None
+    created_to: Annotated[DateTime | None, FilterLookup("created_at__lte")] = None
 
 
 NOTES = Resource(

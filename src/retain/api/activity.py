@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.utils import timezone
-from ninja import Field, FilterLookup, FilterSchema, Schema
+from ninja import Field, FilterLookup, Schema
 
 from retain.api.accounts import EXTERNAL_ID_HELP, ExternalId
 from retain.api.crud import Resource
+from retain.api.fields import Body, Date, DateTime, Filters, Id
 from retain.app.models import (
     Direction,
     Task,
@@ -40,32 +41,32 @@ class TicketOut(Schema):
     satisfaction: int | None
 
 
-class TicketIn(Schema):
+class TicketIn(Body):
     """A new ticket; response and resolution cannot come before it was opened."""
 
-    account_id: int
+    account_id: Id
     subject: str = Field(..., min_length=1, max_length=500)
-    opened_at: dt.datetime
+    opened_at: DateTime
     external_id: ExternalId | None = Field(None, description=EXTERNAL_ID_HELP)
-    contact_id: int | None = None
-    first_response_at: dt.datetime | None = None
-    resolved_at: dt.datetime | None = None
+    contact_id: Id | None = None
+    first_response_at: DateTime | None = None
+    resolved_at: DateTime | None = None
     priority: TicketPriority = TicketPriority.NORMAL
     status: TicketStatus = TicketStatus.OPEN
     body: str = ""
     satisfaction: int | None = Field(None, ge=1, le=5, description="Rating 1-5.")
 
 
-class TicketFilter(FilterSchema):
+class TicketFilter(Filters):
     """Ticket list filters."""
 
-    account_id: int | None = None
-    contact_id: int | None = None
+    account_id: Id | None = None
+    contact_id: Id | None = None
     status: TicketStatus | None = None
     priority: TicketPriority | None = None
     q: Annotated[str | None, FilterLookup("subject__icontains")] = None
-    opened_from: Annotated[dt.datetime | None, FilterLookup("opened_at__gte")] = None
-    opened_to: Annotated[dt.datetime | None, FilterLookup("opened_at__lte")] = None
+    opened_from: Annotated[DateTime | None, FilterLookup("opened_at__gte")] = None
+    opened_to: Annotated[DateTime | None, FilterLookup("opened_at__lte")] = None
 
 
 TICKETS = Resource(
@@ -95,31 +96,31 @@ class TouchpointOut(Schema):
     sentiment: float | None
 
 
-class TouchpointIn(Schema):
+class TouchpointIn(Body):
     """A new touchpoint; an inbound one without a sentiment gets the tone of its text."""
 
-    account_id: int
+    account_id: Id
     kind: TouchpointKind
     direction: Direction
-    occurred_at: dt.datetime
+    occurred_at: DateTime
     external_id: ExternalId | None = Field(None, description=EXTERNAL_ID_HELP)
-    contact_id: int | None = None
-    user_id: int | None = Field(None, description="The team member involved (default: caller).")
-    replied_at: dt.datetime | None = None
+    contact_id: Id | None = None
+    user_id: Id | None = Field(None, description="The team member involved (default: caller).")
+    replied_at: DateTime | None = None
     subject: str = Field("", max_length=500)
     text: str = ""
     sentiment: float | None = Field(None, ge=-1, le=1)
 
 
-class TouchpointFilter(FilterSchema):
+class TouchpointFilter(Filters):
     """Touchpoint list filters."""
 
-    account_id: int | None = None
-    contact_id: int | None = None
+    account_id: Id | None = None
+    contact_id: Id | None = None
     kind: TouchpointKind | None = None
     direction: Direction | None = None
-    occurred_from: Annotated[dt.datetime | None, FilterLookup("occurred_at__gte")] = None
-    occurred_to: Annotated[dt.datetime | None, FilterLookup("occurred_at__lte")] = None
+    occurred_from: Annotated[DateTime | None, FilterLookup("occurred_at__gte")] = None
+    occurred_to: Annotated[DateTime | None, FilterLookup("occurred_at__lte")] = None
 
 
 def _touchpoint_tone(touchpoint: Touchpoint) -> None:
@@ -158,32 +159,32 @@ class TaskOut(Schema):
     playbook_id: int | None
 
 
-class TaskIn(Schema):
+class TaskIn(Body):
     """A new task; marking it done without `completed_at` records the time now."""
 
-    account_id: int
+    account_id: Id
     title: str = Field(..., min_length=1, max_length=300)
     external_id: ExternalId | None = Field(None, description=EXTERNAL_ID_HELP)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     kind: str = Field("follow_up", max_length=30)
     description: str = ""
-    due_date: dt.date | None = None
+    due_date: Date | None = None
     status: TaskStatus = TaskStatus.OPEN
-    created_at: dt.datetime | None = None
-    completed_at: dt.datetime | None = None
+    created_at: DateTime | None = None
+    completed_at: DateTime | None = None
     outcome: str = ""
-    playbook_id: int | None = None
+    playbook_id: Id | None = None
 
 
-class TaskFilter(FilterSchema):
+class TaskFilter(Filters):
     """Task list filters."""
 
-    account_id: int | None = None
-    owner_id: int | None = None
+    account_id: Id | None = None
+    owner_id: Id | None = None
     status: TaskStatus | None = None
     kind: str | None = None
-    due_from: Annotated[dt.date | None, FilterLookup("due_date__gte")] = None
-    due_to: Annotated[dt.date | None, FilterLookup("due_date__lte")] = None
+    due_from: Annotated[Date | None, FilterLookup("due_date__gte")] = None
+    due_to: Annotated[Date | None, FilterLookup("due_date__lte")] = None
 
 
 def _task_completion(task: Task) -> None:

@@ -9,8 +9,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
@@ -20,7 +22,8 @@ from pydantic.fields import FieldInfo
 from retain.api import services
 from retain.api.auth import ApiRequest
 from retain.api.errors import ErrorOut
-from retain.api.listing import PageParams, ordered, page, page_of
+from retain.api.fields import Body, Id
+from retain.api.listing import PageParams, order_by_param, ordered, page, page_of
 
 
 def _no_defaults(user: Any) -> dict[str, Any]:
@@ -54,14 +57,30 @@ class Resource:
 
 
 @cache
-def patch_schema(create: type[Schema]) -> type[Schema]:
-    """The create schema with every field optional: PATCH changes only the fields it sends."""
+def patch_schema(create: type[Schema], model: type[models.Model]) -> type[Schema]:
+    """The create schema with every field optional: PATCH changes only the fields it sends.
+    A column that cannot be empty takes no null (on create, null there means "fill it in")."""
     fields: dict[str, Any] = {
-        name: (_constrained(info), Field(None, description=info.description))
+        name: (
+            _patchable(_constrained(info), model, name),
+            Field(None, description=info.description),
+        )
         for name, info in create.model_fields.items()
     }
     name = create.__name__.removesuffix("In") + "Patch"
-    return create_model(name, __base__=Schema, **fields)
+    return create_model(name, __base__=Body, **fields)
+
+
+def _patchable(annotation: Any, model: type[models.Model], name: str) -> Any:
+    """`annotation` without None when the model's column `name` is NOT NULL."""
+    try:
+        nullable = model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        return annotation
+    if nullable or get_origin(annotation) not in (Union, UnionType):
+        return annotation
+    members = [a for a in get_args(annotation) if a is not type(None)]
+    return Union[tuple(members)] if len(members) > 1 else members[0]  # noqa: UP007
 
 
 def _constrained(info: FieldInfo) -> Any:
@@ -71,18 +90,20 @@ def _constrained(info: FieldInfo) -> Any:
     return Annotated[(info.annotation, *info.metadata)]
 
 
-def errors(*codes: int) -> dict[int, type[Schema]]:
-    """OpenAPI responses for the error codes an operation can answer with."""
-    return dict.fromkeys((401, 422, *codes), ErrorOut)
+def errors(*codes: int, body: bool = False) -> dict[int, type[Schema]]:
+    """OpenAPI responses for the error codes an operation can answer with: always 401 and 422
+    (a parameter out of range), 400 when it reads a JSON body (one that does not parse)."""
+    return dict.fromkeys(sorted({401, 422, *codes, *((400,) if body else ())}), ErrorOut)
 
 
 def crud_router(res: Resource) -> Router:
     """The five endpoints of a resource."""
     router = Router(tags=[res.title or res.name.replace("_", " ").capitalize()])
-    out, create_in, patch_in = res.out, res.create, patch_schema(res.create)
+    out, create_in, patch_in = res.out, res.create, patch_schema(res.create, res.model)
     filters_in, page_out = res.filters, page_of(res.out)
     model, noun = res.model, str(res.model._meta.verbose_name)
     orders = ", ".join(res.order_fields)
+    order_by_type = order_by_param(res.order_fields)
 
     @router.get(
         "",
@@ -96,7 +117,7 @@ def crud_router(res: Resource) -> Router:
         request: ApiRequest,
         filters: Query[filters_in],  # type: ignore[valid-type]
         paging: Query[PageParams],
-        order_by: str | None = None,
+        order_by: order_by_type = None,  # type: ignore[valid-type]
     ) -> Any:
         qs = services.scoped(request.auth, model).select_related(*res.related)
         qs = filters.filter(qs)  # type: ignore[attr-defined]
@@ -108,12 +129,12 @@ def crud_router(res: Resource) -> Router:
         operation_id=f"get_{res.name}",
         summary=f"Get a {noun}",
     )
-    def get_item(request: ApiRequest, id: int) -> Any:
+    def get_item(request: ApiRequest, id: Id) -> Any:
         return services.get_visible(request.auth, model, id)
 
     @router.post(
         "",
-        response={201: out, **errors(403, 409)},
+        response={201: out, **errors(403, 409, body=True)},
         operation_id=f"create_{res.name}",
         summary=f"Create a {noun}",
     )
@@ -124,11 +145,11 @@ def crud_router(res: Resource) -> Router:
 
     @router.patch(
         "/{id}",
-        response={200: out, **errors(403, 404, 409)},
+        response={200: out, **errors(403, 404, 409, body=True)},
         operation_id=f"update_{res.name}",
         summary=f"Change fields of a {noun}",
     )
-    def update_item(request: ApiRequest, id: int, payload: patch_in) -> Any:  # type: ignore[valid-type]
+    def update_item(request: ApiRequest, id: Id, payload: patch_in) -> Any:  # type: ignore[valid-type]
         data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         return services.update(request.auth, model, id, data, res.prepare)
 
@@ -138,7 +159,7 @@ def crud_router(res: Resource) -> Router:
         operation_id=f"delete_{res.name}",
         summary=f"Delete a {noun}",
     )
-    def delete_item(request: ApiRequest, id: int) -> Any:
+    def delete_item(request: ApiRequest, id: Id) -> Any:
         services.delete(request.auth, model, id)
         return Status(204, None)
 

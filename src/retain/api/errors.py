@@ -2,7 +2,9 @@
 
 Validation problems are 422 with the field path in `loc` (e.g. `["body", "name"]`,
 `["query", "limit"]`); database constraint violations become 409 (unique) or 422 (check,
-foreign key, not null) naming the constraint and its fields, never a 500.
+foreign key, not null) naming the constraint and its fields, never a 500. A value the driver
+cannot convert (an integer past 64 bits for SQLite, a time past year 9999 in UTC) is a 422 too:
+the schemas bound what they can, this is the net under them.
 """
 
 from __future__ import annotations
@@ -73,9 +75,10 @@ def _respond(
 
 
 def _clean_loc(loc: Sequence[Any]) -> list[str | int]:
-    """ninja's `["body", "payload", "name"]` -> `["body", "name"]` (drop the argument name)."""
+    """ninja's `["body", "payload", "name"]` -> `["body", "name"]` (drop the argument name);
+    a body that is not an object at all is `["body"]`."""
     parts = [p if isinstance(p, int) else str(p) for p in loc]
-    if len(parts) > 2 and parts[0] == "body" and parts[1] == "payload":
+    if len(parts) >= 2 and parts[0] == "body" and parts[1] == "payload":
         del parts[1]
     return parts
 
@@ -124,6 +127,12 @@ def on_data_error(api: NinjaAPI, request: HttpRequest, exc: DataError) -> HttpRe
     """A value the database cannot store (too long, too large) -> 422."""
     message = f"a value cannot be stored: {str(exc).splitlines()[0]}"
     return _respond(api, request, 422, "invalid_value", message, [(["body"], message)])
+
+
+def on_overflow(api: NinjaAPI, request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """A value too large for the database driver or for date arithmetic -> 422, not 500."""
+    message = f"a value is out of range: {exc}"
+    return _respond(api, request, 422, "invalid_value", message, [(["request"], message)])
 
 
 def on_integrity(api: NinjaAPI, request: HttpRequest, exc: IntegrityError) -> HttpResponse:
@@ -214,6 +223,7 @@ def install(api: NinjaAPI) -> None:
         (RestrictedError, on_protected),
         (IntegrityError, on_integrity),
         (DataError, on_data_error),
+        (OverflowError, on_overflow),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api))

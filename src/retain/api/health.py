@@ -13,11 +13,12 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, Query, Router, Schema
 
 from retain.api.auth import ApiRequest
 from retain.api.crud import errors
-from retain.api.listing import PageParams, ordered, page, page_of
+from retain.api.fields import Date, Filters, Id
+from retain.api.listing import PageParams, order_by_param, ordered, page, page_of
 from retain.api.services import get_visible
 from retain.app.access.permissions import visible_accounts
 from retain.app.health import queries as hq
@@ -76,18 +77,18 @@ class RiskOut(Schema):
         return obj.account.name
 
 
-class HistoryFilter(FilterSchema):
+class HistoryFilter(Filters):
     """Snapshot date range."""
 
-    start: Annotated[dt.date | None, FilterLookup("date__gte")] = None
-    end: Annotated[dt.date | None, FilterLookup("date__lte")] = None
+    start: Annotated[Date | None, FilterLookup("date__gte")] = None
+    end: Annotated[Date | None, FilterLookup("date__lte")] = None
 
 
-class LatestFilter(FilterSchema):
+class LatestFilter(Filters):
     """Latest-snapshot filters."""
 
     band: Band | None = None
-    account_id: int | None = None
+    account_id: Id | None = None
     expansion_candidate: bool | None = None
     advocate: bool | None = None
     min_risk: Annotated[float | None, FilterLookup("risk_probability__gte")] = Field(
@@ -96,6 +97,7 @@ class LatestFilter(FilterSchema):
 
 
 SNAPSHOT_ORDER = ("date", "score", "risk_probability", "account__name", "id")
+SnapshotOrder = order_by_param(SNAPSHOT_ORDER)
 
 
 def _snapshots() -> QuerySet[HealthSnapshot]:
@@ -116,7 +118,7 @@ def account_history(user: Any, account_id: int) -> QuerySet[HealthSnapshot]:
 )
 def history(
     request: ApiRequest,
-    id: int,
+    id: Id,
     filters: Query[HistoryFilter],
     paging: Query[PageParams],
 ) -> Any:
@@ -137,7 +139,7 @@ def history(
         "churned)."
     ),
 )
-def latest_explained(request: ApiRequest, id: int) -> Any:
+def latest_explained(request: ApiRequest, id: Id) -> Any:
     account = get_visible(request.auth, Account, id)
     try:
         return view.explain(account)
@@ -155,7 +157,7 @@ def latest(
     request: ApiRequest,
     filters: Query[LatestFilter],
     paging: Query[PageParams],
-    order_by: str | None = None,
+    order_by: SnapshotOrder = None,  # type: ignore[valid-type]
 ) -> Any:
     qs = filters.filter(hq.latest_snapshots(visible_accounts(request.auth)))
     return page(ordered(qs, order_by or "account__name", SNAPSHOT_ORDER), paging)

@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import F, Model, QuerySet
 from ninja import Field, Schema
 from pydantic import create_model
 
 from retain.api.errors import FieldError
+from retain.api.fields import BIGINT_MAX, Params
 
 MAX_LIMIT = 500
+MAX_OFFSET = BIGINT_MAX - MAX_LIMIT  # offset + limit stays a 64-bit integer
 
 
-class PageParams(Schema):
+class PageParams(Params):
     """Which slice of a list to return."""
 
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Rows per page (1-{MAX_LIMIT}).")
-    offset: int = Field(0, ge=0, description="Rows to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
 
 
 @cache
@@ -38,6 +40,19 @@ def page_of(item: type[Schema]) -> type[Schema]:
         offset=(int, ...),
         items=(list[item], ...),  # type: ignore[valid-type]
     )
+
+
+def order_by_param(allowed: Sequence[str]) -> Any:
+    """The type of an `order_by` query parameter over `allowed`: its pattern is declared in
+    OpenAPI, while `ordered` checks the value (and says which fields are allowed)."""
+    key = "-?(?:" + "|".join(allowed) + ")"
+    return Annotated[
+        str | None,
+        Field(
+            description=f"Comma-separated, `-` for descending, from: {', '.join(allowed)}.",
+            json_schema_extra={"pattern": f"^{key}(?:,{key})*$"},
+        ),
+    ]
 
 
 def ordered(qs: QuerySet[Any], order_by: str | None, allowed: Sequence[str]) -> QuerySet[Any]:

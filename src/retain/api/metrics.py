@@ -2,22 +2,27 @@
 
 Values come from `retain.analytics.compute`, the service the CLI uses, run on the database the
 web app serves. A CSM who may not see other accounts gets the figures of their own book.
+Dates lie in 1900-2200 and a request covers at most MAX_PERIODS periods, so no caller can make
+the server compute centuries of weeks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 from django.db import connection
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from pydantic import AfterValidator
+from pydantic.config import JsonDict
 
 from retain import analytics
 from retain.api.auth import ApiRequest
 from retain.api.crud import errors
 from retain.api.errors import FieldError
+from retain.api.fields import Date, Params
 from retain.app.access.permissions import sees_all_accounts
 from retain.core import metrics as m
 from retain.core import segments
@@ -52,13 +57,37 @@ class MetricSeriesOut(MetricOut):
     values: list[MetricValue]
 
 
-class SeriesParams(Schema):
-    """Which periods and accounts to compute over (as `retain metrics`)."""
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2200, 12, 31)
+MAX_PERIODS = 1000
+
+
+def _within_range(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"use a date from {FIRST_DAY} to {LAST_DAY}")
+    return day
+
+
+KpiDate = Annotated[Date, AfterValidator(_within_range)]
+KPI_DATE: JsonDict = {"pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-"}  # the years, in OpenAPI
+
+
+class SeriesParams(Params):
+    """Which periods and accounts to compute over (as `retain metrics`); dates in 1900-2200,
+    at most 1,000 periods."""
 
     period: Literal["month", "quarter", "week"] = "month"
-    start: dt.date | None = Field(None, description="First day of the range.")
-    end: dt.date | None = Field(None, description="Last day of the range.")
-    as_of: dt.date | None = Field(None, description="Date the figures are as of (default today).")
+    start: KpiDate | None = Field(
+        None, description="First day of the range (1900-2200).", json_schema_extra=KPI_DATE
+    )
+    end: KpiDate | None = Field(
+        None, description="Last day of the range (1900-2200).", json_schema_extra=KPI_DATE
+    )
+    as_of: KpiDate | None = Field(
+        None,
+        description="Date the figures are as of (default today; 1900-2200).",
+        json_schema_extra=KPI_DATE,
+    )
     segment: list[str] = Field(
         default_factory=list, description="Account filter key=value, repeatable (e.g. tier=Growth)."
     )
@@ -88,7 +117,7 @@ def metric_query(user: Any, params: SeriesParams) -> analytics.Query:
     last = min(params.end or as_of, as_of)
     if params.start is not None and params.start > last:
         raise FieldError(["query", "start"], f"start must be on or before {last.isoformat()}")
-    return analytics.Query(
+    query = analytics.Query(
         as_of=as_of,
         grain=params.period,
         start=params.start,
@@ -96,6 +125,17 @@ def metric_query(user: Any, params: SeriesParams) -> analytics.Query:
         segment=seg,
         url=store_url(),
     )
+    try:
+        count = len(query.periods())
+    except ValueError as exc:  # e.g. a start after the last complete period before as_of
+        raise FieldError(["query", "start"], str(exc)) from None
+    if count > MAX_PERIODS:
+        raise FieldError(
+            ["query", "start"],
+            f"{count:,} {params.period}s asked for; at most {MAX_PERIODS:,} per request: "
+            "a later start, an earlier end or a longer period",
+        )
+    return query
 
 
 def describe(metric: m.Metric) -> dict[str, Any]:

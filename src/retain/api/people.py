@@ -12,6 +12,7 @@ from ninja.responses import Status
 from retain.api.auth import ApiRequest
 from retain.api.crud import errors
 from retain.api.errors import FieldError
+from retain.api.fields import Body, DateTime, Id
 from retain.api.listing import PageParams, page, page_of
 from retain.app.access import tokens
 from retain.app.access.permissions import ROLE_PERMS, Perm, require, role_of, sees_all_accounts
@@ -71,12 +72,12 @@ class TokenCreatedOut(TokenOut):
     token: str
 
 
-class TokenIn(Schema):
+class TokenIn(Body):
     """A token to issue for a user."""
 
     username: str = Field(..., min_length=1)
     name: str = Field(..., min_length=1, max_length=100)
-    expires_at: dt.datetime | None = Field(None, description="When it stops working.")
+    expires_at: DateTime | None = Field(None, description="When it stops working.")
 
 
 @router.get("/me", response={200: MeOut, **errors()}, operation_id="me", summary="The caller")
@@ -117,7 +118,7 @@ def list_tokens(request: ApiRequest, paging: Query[PageParams]) -> Any:
 
 @router.post(
     "/tokens",
-    response={201: TokenCreatedOut, **errors(403)},
+    response={201: TokenCreatedOut, **errors(403, body=True)},
     operation_id="create_token",
     summary="Issue a token for a user (admins only); the key is in this answer only",
 )
@@ -139,7 +140,7 @@ def create_token(request: ApiRequest, payload: TokenIn) -> Any:
     operation_id="revoke_token",
     summary="Revoke a token (admins only); it stops working at once",
 )
-def revoke_token(request: ApiRequest, id: int) -> Any:
+def revoke_token(request: ApiRequest, id: Id) -> Any:
     require(request.auth, Perm.ADMIN)
     tokens.revoke_token(get_object_or_404(ApiToken, pk=id))
     return Status(204, None)

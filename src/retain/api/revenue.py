@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Field, FilterLookup, FilterSchema, Schema
+from ninja import Field, FilterLookup, Schema
 
 from retain.api.accounts import EXTERNAL_ID_HELP, ExternalId
 from retain.api.crud import Resource
+from retain.api.fields import Body, Count, Date, Filters, Id
 from retain.app.models import BillingInterval, ChargeType, SubscriptionItem, SubscriptionStatus
 
 
@@ -33,35 +34,35 @@ class SubscriptionOut(Schema):
     cancelled_at: dt.date | None
 
 
-class SubscriptionIn(Schema):
+class SubscriptionIn(Body):
     """A new subscription item: a plan at a price per interval, for a quantity of units."""
 
-    account_id: int
+    account_id: Id
     plan: str = Field(..., min_length=1, max_length=100)
     amount: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
-    start_date: dt.date
+    start_date: Date
     external_id: ExternalId | None = Field(None, description=EXTERNAL_ID_HELP)
     currency: str = Field("USD", min_length=3, max_length=3)
     interval: BillingInterval = BillingInterval.MONTH
-    quantity: int = Field(1, ge=0)
+    quantity: Count = 1
     discount_percent: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2)
-    discount_end: dt.date | None = None
+    discount_end: Date | None = None
     charge_type: ChargeType = ChargeType.RECURRING
     status: SubscriptionStatus = SubscriptionStatus.ACTIVE
-    end_date: dt.date | None = Field(None, description="End of the paid period; on or after start.")
-    cancelled_at: dt.date | None = None
+    end_date: Date | None = Field(None, description="End of the paid period; on or after start.")
+    cancelled_at: Date | None = None
 
 
-class SubscriptionFilter(FilterSchema):
+class SubscriptionFilter(Filters):
     """Subscription list filters."""
 
-    account_id: int | None = None
+    account_id: Id | None = None
     plan: str | None = None
     status: SubscriptionStatus | None = None
     interval: BillingInterval | None = None
     charge_type: ChargeType | None = None
-    start_from: Annotated[dt.date | None, FilterLookup("start_date__gte")] = None
-    start_to: Annotated[dt.date | None, FilterLookup("start_date__lte")] = None
+    start_from: Annotated[Date | None, FilterLookup("start_date__gte")] = None
+    start_to: Annotated[Date | None, FilterLookup("start_date__lte")] = None
 
 
 SUBSCRIPTIONS = Resource(

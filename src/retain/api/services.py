@@ -58,11 +58,21 @@ def check_write(user: Any, obj: models.Model) -> None:
     """403 unless the user may change `obj` (saved or not) where it stands now."""
     if isinstance(obj, Account) or belongs_to_account(type(obj)):
         require(user, Perm.EDIT)
-        account = obj if isinstance(obj, Account) else obj.account  # type: ignore[attr-defined]
+        account = obj if isinstance(obj, Account) else _account_of(obj)
         if not can_edit_account(user, account):
             raise PermissionDenied("this account is outside your book: it is read-only for you")
     else:
         require(user, Perm.MANAGE)
+
+
+def _account_of(obj: models.Model) -> Account:
+    """The account `obj` belongs to; 422 when it is gone (deleted by a request running at the
+    same time, after the references were checked)."""
+    account_id = obj.account_id  # type: ignore[attr-defined]
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        raise FieldError(["body", "account_id"], f"no account with id {account_id}")
+    return account
 
 
 def check_references(user: Any, model: type[models.Model], data: Mapping[str, Any]) -> None:

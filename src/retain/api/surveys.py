@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from ninja import Field, FilterLookup, FilterSchema, Schema
+from ninja import Field, FilterLookup, Schema
 
 from retain.api.accounts import EXTERNAL_ID_HELP, ExternalId
 from retain.api.crud import Resource
+from retain.api.fields import SMALLINT_MAX, Body, DateTime, Filters, Id, Int64, SmallCount
 from retain.app.models import Aggregation, ScoreDirection, Survey, SurveyKind, SurveyResponse
 
 
@@ -27,21 +28,21 @@ class SurveyOut(Schema):
     positive_threshold: int | None
 
 
-class SurveyIn(Schema):
+class SurveyIn(Body):
     """A new survey; NPS must use the 0-10 scale (the database checks it)."""
 
     kind: SurveyKind
     name: str = Field(..., min_length=1, max_length=200)
     question: str = Field(..., min_length=1)
-    scale_min: int = Field(..., ge=0)
-    scale_max: int
+    scale_min: SmallCount
+    scale_max: Annotated[int, Field(ge=1, le=SMALLINT_MAX)]
     aggregation: Aggregation
     external_id: ExternalId | None = Field(None, description=EXTERNAL_ID_HELP)
     direction: ScoreDirection = ScoreDirection.HIGHER_BETTER
-    positive_threshold: int | None = None
+    positive_threshold: SmallCount | None = None
 
 
-class SurveyFilter(FilterSchema):
+class SurveyFilter(Filters):
     """Survey list filters."""
 
     kind: SurveyKind | None = None
@@ -73,31 +74,31 @@ class SurveyResponseOut(Schema):
     channel: str
 
 
-class SurveyResponseIn(Schema):
+class SurveyResponseIn(Body):
     """A new answer; its score must lie within the survey's scale (the database checks it)."""
 
-    survey_id: int
-    account_id: int
-    score: int
-    answered_at: dt.datetime
+    survey_id: Id
+    account_id: Id
+    score: Annotated[int, Field(ge=0, le=100, description="0-100, within the survey's scale.")]
+    answered_at: DateTime
     external_id: ExternalId | None = Field(None, description=EXTERNAL_ID_HELP)
-    contact_id: int | None = None
-    invitation_id: int | None = None
+    contact_id: Id | None = None
+    invitation_id: Id | None = None
     comment: str = ""
     channel: str = Field("email", max_length=30)
 
 
-class SurveyResponseFilter(FilterSchema):
+class SurveyResponseFilter(Filters):
     """Survey response list filters."""
 
-    survey_id: int | None = None
-    account_id: int | None = None
-    contact_id: int | None = None
+    survey_id: Id | None = None
+    account_id: Id | None = None
+    contact_id: Id | None = None
     kind: Annotated[SurveyKind | None, FilterLookup("survey__kind")] = None
-    score_min: Annotated[int | None, FilterLookup("score__gte")] = None
-    score_max: Annotated[int | None, FilterLookup("score__lte")] = None
-    answered_from: Annotated[dt.datetime | None, FilterLookup("answered_at__gte")] = None
-    answered_to: Annotated[dt.datetime | None, FilterLookup("answered_at__lte")] = None
+    score_min: Annotated[Int64 | None, FilterLookup("score__gte")] = None
+    score_max: Annotated[Int64 | None, FilterLookup("score__lte")] = None
+    answered_from: Annotated[DateTime | None, FilterLookup("answered_at__gte")] = None
+    answered_to: Annotated[DateTime | None, FilterLookup("answered_at__lte")] = None
 
 
 SURVEY_RESPONSES = Resource(

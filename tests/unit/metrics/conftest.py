@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 from retain.core import metrics as m
+from retain.core import segments
 from retain.core.periods import Period, periods_between
 from retain.core.tables import SCHEMAS, Tables
 
@@ -54,12 +55,17 @@ Runner = Callable[..., dict[str, float | None]]
 
 @pytest.fixture
 def run(con: Any) -> Runner:
-    """run(name, periods, settings=None, **tables) -> {period label: value}."""
+    """run(name, periods, settings=None, segment=None, **tables) -> {period label: value};
+    `segment` restricts every table to the matching accounts, as `retain metrics --segment`."""
 
     def runner(
-        name: str, periods: Sequence[Period], settings: m.MetricSettings | None = None, **rows: Any
+        name: str,
+        periods: Sequence[Period],
+        settings: m.MetricSettings | None = None,
+        segment: dict[str, str] | None = None,
+        **rows: Any,
     ) -> dict[str, float | None]:
-        tables = Tables({k: table(k, v) for k, v in rows.items()})
+        tables = segments.restrict(Tables({k: table(k, v) for k, v in rows.items()}), segment or {})
         ctx = m.Context(tables, periods, periods[-1].last_day, settings or m.MetricSettings())
         df = con.execute(m.get(name)(ctx))
         out: dict[str, float | None] = {}

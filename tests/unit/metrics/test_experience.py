@@ -121,6 +121,37 @@ def test_response_rate(run: Runner) -> None:
     assert out == {"2026-03": 0.5}
 
 
+def test_response_rate_under_an_account_filter(run: Runner) -> None:
+    """Only the SMB accounts' invitations count: account 1 (SMB) had 4 sent, 1 answered;
+    account 2 (SMB) 1 sent, 1 answered; account 3 (Enterprise) 3 sent, 3 answered.
+    SMB: 2 answered / 5 sent = 0.4 (all accounts: 5 / 8)."""
+    accounts = [
+        {"account_id": 1, "segment": "SMB", "owner": "maya"},
+        {"account_id": 2, "segment": "SMB", "owner": "victor"},
+        {"account_id": 3, "segment": "Enterprise", "owner": "maya"},
+    ]
+    sent = [(1, 1), (2, 1), (3, 1), (4, 1), (5, 2), (6, 3), (7, 3), (8, 3)]
+    invitations = [
+        {"invitation_id": i, "survey_id": 1, "account_id": a, "sent_at": T} for i, a in sent
+    ]
+    rows = [
+        {"survey_id": 1, "account_id": a, "invitation_id": i, "score": 9, "answered_at": T}
+        for i, a in [(2, 1), (5, 2), (6, 3), (7, 3), (8, 3)]
+    ]
+    tables = {
+        "accounts": accounts,
+        "surveys": SURVEYS,
+        "survey_invitations": invitations,
+        "survey_responses": rows,
+    }
+    assert run("survey_response_rate", MAR, **tables) == {"2026-03": 5 / 8}
+    smb = run("survey_response_rate", MAR, segment={"segment": "SMB"}, **tables)
+    assert smb == {"2026-03": 0.4}
+    # maya owns accounts 1 and 3: 4 answered / 7 sent
+    maya = run("survey_response_rate", MAR, segment={"owner": "maya"}, **tables)
+    assert maya == {"2026-03": pytest.approx(4 / 7)}
+
+
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

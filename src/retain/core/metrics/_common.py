@@ -60,7 +60,13 @@ def series(table: ir.Table, value: ir.Value) -> ir.Table:
 
 
 def in_periods(ctx: Context, t: ir.Table, day_col: str) -> ir.Table:
-    """Rows of `t` tagged with the context period that contains `t[day_col]`."""
+    """Rows of `t` tagged with the context period that contains `t[day_col]`.
+
+    `t` is first made a relation of its own (`view`): a table that is still an open join (e.g.
+    a selection from a segment-restricted table, which is a semi-join) would otherwise take
+    the periods into that join, and the condition would refer to the wrong relation.
+    """
     pt = mrr.periods_table(ctx.periods)
+    t = t.view()
     j = t.join(pt, (t[day_col] >= pt.start) & (t[day_col] <= pt.last_day))
     return j.drop("before", "start", "last_day")

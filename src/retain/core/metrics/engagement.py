@@ -211,7 +211,7 @@ def _milestone_days(ctx: Context, flag: str) -> ir.Table:
     j = j.select(
         day=j.completed_at.date(), days=j.completed_at.date().delta(j.contract_start, unit="day")
     )
-    return in_periods(ctx, j.view(), "day")
+    return in_periods(ctx, j, "day")
 
 
 def _median_days(ctx: Context, flag: str) -> ir.Table:

@@ -28,7 +28,7 @@ def answers(ctx: Context, kind: str) -> ir.Table:
     j = j.select(
         "score", "scale_min", "scale_max", "direction", day=j.answered_at.date(), positive=positive
     )
-    return in_periods(ctx, j.view(), "day")
+    return in_periods(ctx, j, "day")
 
 
 @metric("nps", title="Net Promoter Score", family="experience", unit="score")
