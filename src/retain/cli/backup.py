@@ -3,20 +3,15 @@ back, and set a user's password (to get into a restored store, or when one is fo
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from retain.cli.store import needs_store
-from retain.errors import RetainError
+from retain.cli.store import needs_store, one_line_errors
 
 console = Console()
-P = ParamSpec("P")
-R = TypeVar("R")
 PgBin = Annotated[
     Path | None,
     typer.Option(
@@ -26,22 +21,7 @@ PgBin = Annotated[
 ]
 
 
-def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Show a `RetainError` as one red line with exit code 1. Unlike `@needs_store` this does
-    not migrate first: a backup leaves the store as it is, a restore migrates after."""
-
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except RetainError as exc:
-            console.print(f"[red]Error:[/] {exc}")
-            raise typer.Exit(1) from exc
-
-    return run
-
-
-@_one_line_errors
+@one_line_errors
 def backup(
     file: Annotated[Path, typer.Argument(help="The backup file to write (replaced if present).")],
     pg_bin: PgBin = None,
@@ -56,7 +36,7 @@ def backup(
     console.print(f"[green]Backup written:[/] {done.line()}.")
 
 
-@_one_line_errors
+@one_line_errors
 def restore(
     file: Annotated[Path, typer.Argument(help="A file written by `retain backup`.")],
     force: Annotated[

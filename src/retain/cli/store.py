@@ -34,10 +34,22 @@ def label() -> str:
 
 def needs_store(command: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command that reads or writes the store (Typer still sees its parameters)."""
+    shown = one_line_errors(command)
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         open_store()
+        return shown(*args, **kwargs)
+
+    return run
+
+
+def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Show a `RetainError` as one red line with exit code 1 (no store opened: for commands
+    that must not migrate first, such as backup)."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except RetainError as exc:
