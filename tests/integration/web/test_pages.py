@@ -186,6 +186,13 @@ def test_quarantined_messages_are_fixed_and_replayed_from_the_web(client_for: An
     shown = text(c, "/settings/sources/")
     assert "Write key of Mobile app" in shown
     assert "Write key of" not in text(c, "/settings/sources/")  # shown once
+    assert m.Source.objects.get(name="Mobile app").calls is None
+    c.post("/settings/sources/new/", {"name": "Web app", "browser": "1"})
+    assert m.Source.objects.get(name="Web app").calls == ("track", "page", "screen")
+    listed = text(c, "/settings/sources/")
+    assert "<td>Web app</td><td><code>" in listed
+    assert "track, page, screen" in listed
+    assert "every call" in listed
 
 
 def test_scorecard_editor_checks_previews_and_activates(client_for: Any) -> None:

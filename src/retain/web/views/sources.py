@@ -15,6 +15,8 @@ from retain.ingest import replay, sources
 from retain.web.access import page
 
 SHOWN = 100
+# A key that ships in browser or app code is public: it may record activity, not rename accounts.
+BROWSER_CALLS = ("track", "page", "screen")
 
 
 @page(Perm.MANAGE)
@@ -45,7 +47,8 @@ def create_source(request: HttpRequest) -> HttpResponse:
     elif Source.objects.filter(name=name).exists():
         messages.error(request, f"A source named {name!r} already exists.")
     else:
-        _, key = sources.create(name)
+        calls = BROWSER_CALLS if request.POST.get("browser") else ()
+        _, key = sources.create(name, calls)
         request.session["new_write_key"] = {"name": name, "key": key}
     return HttpResponseRedirect("/settings/sources/")
 
