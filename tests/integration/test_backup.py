@@ -209,6 +209,7 @@ from pathlib import Path
 from retain.project import bootstrap
 
 bootstrap.migrate()
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -235,7 +236,20 @@ LogEntry.objects.create(
     user=zoe, content_type=ContentType.objects.get_for_model(Account), object_id=str(account.pk),
     object_repr=account.name, action_flag=ADDITION, change_message="backup test",
 )
-assert Client().login(username="zoe", password=password)  # a session row, and a last_login
+# Sign in through the login page (django-axes needs the request): a session row, a last_login
+# and an access log; then a wrong password from elsewhere: a failed attempt and its log.
+web = Client(SERVER_NAME="localhost")
+assert web.post("/login/", {"username": "zoe", "password": password}).status_code == 302
+wrong = Client(SERVER_NAME="localhost", REMOTE_ADDR="198.51.100.7")
+assert wrong.post("/login/", {"username": "zoe", "password": "not-it"}).status_code == 200
+AccessAttemptExpiration.objects.create(
+    access_attempt=AccessAttempt.objects.get(username="zoe"),
+    expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15),
+)
+AccessFailureLog.objects.create(  # written by axes only when its failure log is on
+    username="zoe", ip_address="198.51.100.7", user_agent="test", http_accept="*/*",
+    path_info="/login/", locked_out=False,
+)
 """
 
 
