@@ -21,6 +21,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from ninja import Field, FilterSchema, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationInfo, field_validator
 
+from retain.core.storable import json_problem
+
 BIGINT_MAX = 2**63 - 1
 INT_MAX = 2**31 - 1
 SMALLINT_MAX = 2**15 - 1
@@ -68,22 +70,11 @@ DateTime = Annotated[dt.datetime, BeforeValidator(_not_a_number), AfterValidator
 
 
 def storable_text(value: Any) -> Any:
-    """`value` unchanged, or ValueError when it (or any key or item inside) is text with a NUL
-    character or a lone surrogate, which PostgreSQL (and UTF-8) cannot hold."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("text cannot contain NUL (\\u0000) characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("text cannot contain lone surrogates (invalid Unicode)") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            storable_text(key)
-            storable_text(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            storable_text(item)
+    """`value` unchanged, or ValueError when it (or any key or item inside) is text no store
+    can keep (retain.core.storable)."""
+    problem = json_problem(value)
+    if problem:
+        raise ValueError(f"text {problem}")
     return value
 
 

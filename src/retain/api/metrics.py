@@ -26,6 +26,7 @@ from retain.api.fields import Date, Params
 from retain.app.access.permissions import sees_all_accounts
 from retain.core import metrics as m
 from retain.core import segments
+from retain.core.storable import FIRST_DAY, LAST_DAY
 
 router = Router(tags=["Metrics"])
 
@@ -57,8 +58,6 @@ class MetricSeriesOut(MetricOut):
     values: list[MetricValue]
 
 
-FIRST_DAY = dt.date(1900, 1, 1)
-LAST_DAY = dt.date(2200, 12, 31)
 MAX_PERIODS = 1000
 
 

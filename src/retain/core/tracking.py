@@ -29,6 +29,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from retain.core.storable import escaped as storable
+from retain.core.storable import text_problem
+
 __all__ = [
     "CALLS",
     "EARLIEST",
@@ -66,8 +69,6 @@ MAX_FUTURE = dt.timedelta(days=1)  # how far after its receipt a corrected times
 # start of every history (health scoring counts back from the first event) out of range.
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MAX_VALUE_PROBLEMS = 5  # unstorable values reported per message; the rest are counted
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # JSON strings (skipped whole) and the punctuation that gives the structure
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
 
@@ -225,12 +226,6 @@ def message_size(raw: Any) -> int:
     return len(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def storable(text: str) -> str:
-    """`text` with NUL characters and lone UTF-16 surrogates written as JSON escapes
-    (`\\u0000`, `\\ud800`), so that SQLite and PostgreSQL can keep it (quarantine, reasons)."""
-    return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
 def payload_text(raw: Any) -> str:
     """A raw message as storable text for the quarantine: compact JSON (text, an unreadable
     body, as it is), NUL and lone surrogates escaped so the text still reads back the same."""
@@ -258,7 +253,7 @@ def value_problems(raw: Any, loc: Loc) -> list[Problem]:
         if problem is None and isinstance(value, dict):
             for key, child in value.items():
                 name = storable(key) if isinstance(key, str) else str(key)
-                key_problem = _text_problem(key) if isinstance(key, str) else "a key is not text"
+                key_problem = text_problem(key) if isinstance(key, str) else "a key is not text"
                 if key_problem is not None:
                     more += _add_capped(found, Problem((*where, name), f"key: {key_problem}"))
                 children.append((child, (*where, name), depth + 1))
@@ -284,20 +279,12 @@ def _value_problem(value: Any, depth: int) -> str | None:
     if isinstance(value, dict | list):
         return f"nested deeper than {MAX_DEPTH} levels" if depth > MAX_DEPTH else None
     if isinstance(value, str):
-        return _text_problem(value)
+        return text_problem(value)
     if isinstance(value, float) and not math.isfinite(value):
         return f"{value} is not a finite number (JSON has no NaN or Infinity; 1e400 is too large)"
     if value is None or isinstance(value, bool | int | float):
         return None
     return f"not a JSON value ({type(value).__name__})"
-
-
-def _text_problem(text: str) -> str | None:
-    if "\x00" in text:
-        return "contains a NUL character (\\u0000), which PostgreSQL cannot store"
-    if _SURROGATE.search(text):
-        return "contains a lone UTF-16 surrogate (like \\ud800), which is not valid Unicode"
-    return None
 
 
 def _pruned(value: Any, limit: int) -> Any:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from retain.app.events import dumps
+from retain.core.storable import json_problem, text_problem
 from retain.core.tracking import CALLS, MAX_ID_LENGTH, Message, parse_time, validate_message
 from retain.errors import ImportFailed, ImportProblem
 from retain.imports.kinds import get
@@ -31,8 +32,6 @@ from retain.imports.types import (
     YEAR_MIN,
     parse_datetime,
     parse_json,
-    unstorable_json,
-    unstorable_text,
 )
 from retain.imports.validate import check_header
 
@@ -210,7 +209,7 @@ def _json_problem(text: str) -> str | None:
         return str(exc)
     if not isinstance(value, dict):
         return 'expected a JSON object like {"plan": "pro"}'
-    return unstorable_json(value)
+    return json_problem(value)
 
 
 def _cells(values: pa.Array | None, indices: pa.Array) -> list[Any]:
@@ -271,7 +270,7 @@ def _storable(
     if value is None:
         return
     text = str(value)
-    refusal = unstorable_text(text)
+    refusal = text_problem(text)
     if refusal is None and one_line and ("\n" in text or "\r" in text):
         refusal = 'a line break in a one-line field: a stray quote (") may have joined rows'
     if refusal is not None:
@@ -360,9 +359,9 @@ def _segment_row(file: str, number: int, raw: Any, problems: list[ImportProblem]
         "groupId": account,
         "event": result.name,
     }
-    refusals = [(c, unstorable_text(t)) for c, t in texts.items() if t is not None]
-    refusals.append(("properties", unstorable_json(body)))
-    refusals.append(("context", unstorable_json(result.context)))
+    refusals = [(c, text_problem(t)) for c, t in texts.items() if t is not None]
+    refusals.append(("properties", json_problem(body)))
+    refusals.append(("context", json_problem(result.context)))
     refused = [(column, why) for column, why in refusals if why]
     for column, why in refused:  # what the ingest rules let through but no store can keep
         problems.append(ImportProblem(file, number, column, why))

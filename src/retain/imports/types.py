@@ -16,15 +16,14 @@ from typing import Any
 
 import pyarrow as pa
 
+from retain.core.storable import FIRST_YEAR, LAST_YEAR, json_problem, text_problem
 from retain.core.tracking import utc_time
 from retain.imports.schema import Limit
 
 TRUE = {"true", "1", "yes", "y", "t"}
 FALSE = {"false", "0", "no", "n", "f"}
-# Dates and times must fall in these years: older or later values are not customer-success data
-# (typos, "unknown" or "forever" placeholders), and near year 1 or 9999 a date-time overflows
-# when it is shown in another time zone or a day is added to it (scoring walks day by day).
-YEAR_MIN, YEAR_MAX = 1900, 2200
+# Dates and times must fall in the years every store keeps (retain.core.storable says why).
+YEAR_MIN, YEAR_MAX = FIRST_YEAR, LAST_YEAR
 EARLIEST = dt.datetime(YEAR_MIN, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(YEAR_MAX + 1, 1, 1, tzinfo=dt.UTC)  # exclusive
 _WIDE = Context(prec=80)  # enough digits to compare any amount that can pass the size check
@@ -178,47 +177,13 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 # --- what the store can hold -----------------------------------------------------------------
 
 
-def unstorable_text(text: str) -> str | None:
-    """Why a text cannot be stored (a NUL character, which PostgreSQL refuses; a lone surrogate,
-    which is not UTF-8), or None."""
-    if "\x00" in text:
-        return "contains a NUL character (\\x00), which the store cannot keep"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "contains a lone surrogate (e.g. \\ud800), which is not valid Unicode text"
-    return None
-
-
-def unstorable_json(value: Any) -> str | None:
-    """`unstorable_text` for every key and text value of a parsed JSON value."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            texts: list[Any] = [item]
-        elif isinstance(item, dict):
-            texts = list(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            texts = []
-            stack.extend(item)
-        else:
-            continue
-        for text in texts:
-            problem = unstorable_text(str(text))
-            if problem:
-                return problem
-    return None
-
-
 JSON_SHAPES = {"object": dict, "array": list}
 
 
 def fits(kind: str, value: Any, limit: Limit) -> str | None:
     """Why a parsed value does not fit its store column (None: it fits)."""
     if kind == "str":
-        problem = unstorable_text(value)
+        problem = text_problem(value)
         if problem:
             return problem
         if limit.max_length is not None and len(value) > limit.max_length:
@@ -242,7 +207,7 @@ def fits(kind: str, value: Any, limit: Limit) -> str | None:
         if shape is not None and not isinstance(value, shape):
             example = '{"plan": "pro"}' if shape is dict else '["a", "b"]'
             return f"expected an {limit.json_shape} like {example}, got {_json_kind(value)}"
-        return unstorable_json(value)
+        return json_problem(value)
     return None
 
 

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from retain.core.storable import text_problem
 from retain.errors import ImportProblem
 from retain.imports.schema import Column, Kind, Limit
-from retain.imports.types import PARSERS, fits, unstorable_text
+from retain.imports.types import PARSERS, fits
 
 ATTR_PREFIX = "attr_"
 
@@ -87,7 +88,7 @@ def parse_rows(
                 value = record.get(a)
                 if is_empty(value):
                     continue
-                problem = unstorable_text(str(value))
+                problem = text_problem(str(value))
                 if problem:
                     out.problems.append(ImportProblem(file, number, a, problem))
                 row["attributes"][a[len(ATTR_PREFIX) :]] = _attr(value)
